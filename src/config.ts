@@ -1,0 +1,151 @@
+/** gatehouse's configuration: one TypeBox schema of the environment, validated and decoded once at start. */
+import { readFileSync } from 'node:fs'
+import { createPrivateKey, type KeyObject } from 'node:crypto'
+import { Type, type StaticDecode, type TSchema } from '@sinclair/typebox'
+import { Value, TransformDecodeError } from '@sinclair/typebox/value'
+import { ALGORITHMS, DEFAULT_ALGORITHM, isHmac, keyRequirement, minimumSecretBytes, MINIMUM_RSA_BITS, type Algorithm } from './algorithms.js'
+import { DURATION_PATTERN, parseDuration } from './duration.js'
+
+/** A configuration mistake, always naming the variable at fault. */
+export class ConfigError extends Error {
+  constructor (readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`)
+    this.name = 'ConfigError'
+  }
+}
+
+// `expected` is ours: it words the one-line error for a value that fails the schema.
+const Duration = (fallback: string, description: string) => Type.Transform(
+  Type.String({ pattern: DURATION_PATTERN, default: fallback, description, expected: 'a positive duration such as 900, 15m, 12h or 7d' })
+).Decode((text) => {
+  const seconds = parseDuration(text)
+  if (seconds === undefined) throw new Error('expected a positive duration such as 900, 15m, 12h or 7d')
+  return seconds
+}).Encode(String)
+
+const RedisUrl = Type.Transform(Type.String({ description: 'redis:// or rediss:// URL; unset means embedded mode', expected: 'a redis:// or rediss:// URL' }))
+  .Decode((text) => {
+    let url: URL
+    try { url = new URL(text) } catch { throw new Error('expected a redis:// or rediss:// URL') }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`expected a redis:// or rediss:// URL, not ${url.protocol}//`)
+    if (url.hostname === '') throw new Error('the URL names no host')
+    return text
+  }).Encode((text) => text)
+
+const PrivateKeyFile = Type.Transform(Type.String({ description: 'PEM file of the signing key (asymmetric algorithms)', expected: 'a path to a PEM private key' }))
+  .Decode((path): { path: string, key: KeyObject } => {
+    let pem: string
+    try { pem = readFileSync(path, 'utf8') } catch (err) { throw new Error(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`) }
+    try { return { path, key: createPrivateKey(pem) } } catch { throw new Error(`${path} holds no PEM private key`) }
+  }).Encode(({ path }) => path)
+
+const Origins = Type.Transform(Type.String({ description: 'comma-separated origins allowed with credentials', expected: 'comma-separated origins such as https://app.example.com' }))
+  .Decode((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
+    let url: URL | undefined
+    try { url = new URL(item) } catch {}
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '')) {
+      throw new Error(`${item} is not an origin (scheme://host[:port], no path)`)
+    }
+    return url.origin
+  })).Encode((origins) => origins.join(','))
+
+const PublicUrl = Type.Transform(Type.String({ description: 'absolute URL where clients reach gatehouse, for metadata', expected: 'an absolute http(s) URL' }))
+  .Decode((text) => {
+    let url: URL | undefined
+    try { url = new URL(text) } catch {}
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error('expected an absolute http(s) URL')
+    return url.href.replace(/\/$/, '')
+  }).Encode((text) => text)
+
+const NonEmpty = (fallback: string | undefined, description: string) => Type.String({
+  minLength: 1, maxLength: 256, description, expected: 'a non-empty string', ...(fallback === undefined ? {} : { default: fallback })
+})
+
+export const ConfigSchema = Type.Object({
+  HOST: NonEmpty('127.0.0.1', 'address to listen on'),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'port to listen on', expected: 'an integer from 0 to 65535' }),
+  REDIS_URL: Type.Optional(RedisUrl),
+  REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_{}.-]{1,64}$', default: 'gatehouse:', description: 'prefix of every Redis key', expected: 'up to 64 letters, digits and : _ { } . -' }),
+  DATA_DIR: NonEmpty('./data', 'folder of the embedded SQLite database'),
+  ADMIN_USERNAME: Type.Optional(NonEmpty(undefined, 'admin created at start when absent')),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 1024, description: 'password of that admin', expected: 'at least 8 characters' })),
+  JWT_ALGORITHM: Type.Union(ALGORITHMS.map((alg) => Type.Literal(alg)), { default: DEFAULT_ALGORITHM, description: 'JWS signing algorithm', expected: `one of ${ALGORITHMS.join(', ')}` }),
+  JWT_PRIVATE_KEY_FILE: Type.Optional(PrivateKeyFile),
+  JWT_SECRET: Type.Optional(Type.String({ description: 'HMAC secret (HS* only)', expected: 'a string' })),
+  JWT_ISSUER: NonEmpty('gatehouse', 'iss written and required'),
+  JWT_AUDIENCE: NonEmpty('gatehouse', 'aud written and required'),
+  ACCESS_TOKEN_TTL: Duration('15m', 'access token lifetime'),
+  REFRESH_TOKEN_TTL: Duration('7d', 'refresh token (session) lifetime'),
+  COOKIE_SECURE: Type.Boolean({ default: true, description: 'Secure attribute on cookies', expected: 'true or false' }),
+  CORS_ORIGINS: Type.Optional(Origins),
+  PUBLIC_URL: Type.Optional(PublicUrl),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), {
+    default: 'info', description: 'pino log level', expected: 'one of fatal, error, warn, info, debug, trace, silent'
+  }),
+  SWEEP_INTERVAL: Duration('10m', 'how often embedded mode deletes expired rows')
+})
+
+export type Config = StaticDecode<typeof ConfigSchema>
+export type Environment = Record<string, string | undefined>
+
+/** Validates and decodes the environment; throws ConfigError naming the first variable at fault. */
+export function loadConfig (env: Environment): Config {
+  const raw: Record<string, string> = {}
+  for (const name of Object.keys(ConfigSchema.properties)) {
+    const value = env[name]
+    if (value !== undefined && value !== '') raw[name] = value // an empty variable counts as unset, as compose files write them
+  }
+  const input = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw))
+  const failure = Value.Errors(ConfigSchema, input).First()
+  if (failure !== undefined) {
+    const variable = failure.path.split('/')[1] ?? 'configuration'
+    throw new ConfigError(variable, `expected ${expectation(ConfigSchema.properties, variable)}`)
+  }
+  let config: Config
+  try {
+    config = Value.Decode(ConfigSchema, input)
+  } catch (err) {
+    if (err instanceof TransformDecodeError) throw new ConfigError(err.path.split('/')[1] ?? 'configuration', err.message)
+    throw err
+  }
+  checkCombinations(config)
+  return config
+}
+
+function expectation (properties: Record<string, TSchema>, variable: string): string {
+  const expected: unknown = properties[variable]?.expected
+  return typeof expected === 'string' ? expected : 'a valid value'
+}
+
+function checkCombinations (config: Config): void {
+  if ((config.ADMIN_USERNAME === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+    const missing = config.ADMIN_USERNAME === undefined ? 'ADMIN_USERNAME' : 'ADMIN_PASSWORD'
+    throw new ConfigError(missing, 'ADMIN_USERNAME and ADMIN_PASSWORD go together')
+  }
+  if (config.REFRESH_TOKEN_TTL <= config.ACCESS_TOKEN_TTL) {
+    throw new ConfigError('REFRESH_TOKEN_TTL', 'must be longer than ACCESS_TOKEN_TTL')
+  }
+  checkSigningKey(config.JWT_ALGORITHM, config.JWT_SECRET, config.JWT_PRIVATE_KEY_FILE?.key)
+}
+
+function checkSigningKey (alg: Algorithm, secret: string | undefined, key: KeyObject | undefined): void {
+  if (isHmac(alg)) {
+    if (key !== undefined) throw new ConfigError('JWT_PRIVATE_KEY_FILE', `${alg} signs with JWT_SECRET, not a key file`)
+    const minimum = minimumSecretBytes(alg)
+    if (secret !== undefined && Buffer.byteLength(secret) < minimum) {
+      throw new ConfigError('JWT_SECRET', `${alg} needs a secret of at least ${minimum} bytes`)
+    }
+    return
+  }
+  if (secret !== undefined) throw new ConfigError('JWT_SECRET', `only for HS256, HS384 or HS512; ${alg} signs with a key pair`)
+  if (key === undefined) return
+  const wanted = keyRequirement(alg)
+  const type = key.asymmetricKeyType
+  const fits = wanted.type === 'rsa'
+    ? (type === 'rsa' || (type === 'rsa-pss' && alg.startsWith('PS'))) && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MINIMUM_RSA_BITS
+    : type === wanted.type && key.asymmetricKeyDetails?.namedCurve === wanted.namedCurve
+  if (!fits) {
+    const describe = wanted.type === 'rsa' ? `an RSA key of at least ${MINIMUM_RSA_BITS} bits` : `an ${wanted.type} key${wanted.namedCurve === undefined ? '' : ` on ${wanted.namedCurve}`}`
+    throw new ConfigError('JWT_PRIVATE_KEY_FILE', `${alg} needs ${describe}`)
+  }
+}

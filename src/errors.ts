@@ -1,0 +1,29 @@
+/** Every error code gatehouse answers with, made once with @fastify/error. */
+import createError from '@fastify/error'
+
+// 401: the client has no valid credentials (RFC 6750 challenges are added by the error handler).
+export const MissingTokenError = createError('AUTH_MISSING_TOKEN', 'No access token was sent', 401)
+export const InvalidTokenError = createError<[string]>('AUTH_INVALID_TOKEN', 'Invalid token: %s', 401)
+export const TokenExpiredError = createError('AUTH_TOKEN_EXPIRED', 'The token has expired', 401)
+export const TokenRevokedError = createError('AUTH_TOKEN_REVOKED', 'The token has been revoked', 401)
+export const InvalidCredentialsError = createError('AUTH_INVALID_CREDENTIALS', 'Invalid username or password', 401)
+export const FreshTokenRequiredError = createError('AUTH_FRESH_REQUIRED', 'This action needs a token from a password login', 401)
+
+// 403: authenticated, but not allowed.
+export const ForbiddenError = createError<[string]>('AUTH_FORBIDDEN', 'Missing %s', 403)
+export const CsrfError = createError('AUTH_CSRF', 'A cookie-authenticated request must carry the X-CSRF-Token header', 403)
+
+// 404, 409, 429: the resource or the pace.
+export const NotFoundError = createError<[string]>('NOT_FOUND', '%s not found', 404)
+export const RouteNotFoundError = createError<[string, string]>('NOT_FOUND', 'Route %s %s not found', 404)
+export const UsernameTakenError = createError<[string]>('USERNAME_TAKEN', 'The username %s is taken', 409)
+export const RateLimitedError = createError<[string]>('RATE_LIMITED', 'Too many requests, retry in %s', 429)
+
+// 503: a dependency is away; protected routes refuse rather than guess.
+export const ServiceUnavailableError = createError<[string]>('SERVICE_UNAVAILABLE', 'Service unavailable: %s', 503)
+
+// 500: never detailed to the client; the stack goes to the log.
+export const InternalError = createError('INTERNAL', 'Internal Server Error', 500)
+
+/** Codes whose 401 means the token itself was bad, so the challenge says error="invalid_token" (RFC 6750 3.1). */
+export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set(['AUTH_INVALID_TOKEN', 'AUTH_TOKEN_EXPIRED', 'AUTH_TOKEN_REVOKED'])

@@ -1,0 +1,31 @@
+/** The signing key ring in Redis: kid -> record in one hash, and the active kid, under one hash tag. */
+import type { Redis } from 'ioredis'
+import type { RedisKeyNames } from './key-names.js'
+import { defineScript } from './script.js'
+import type { SigningKeyRecord, SigningKeyStore } from '../signing-keys.js'
+import { epochSeconds } from '../../ids.js'
+
+// KEYS: active, ring. ARGV: kid, record JSON. The first instance to run this decides the key for all.
+const INITIALIZE = defineScript(`
+local active = redis.call('GET', KEYS[1])
+if active then return redis.call('HGET', KEYS[2], active) end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[2]`)
+
+export function createRedisSigningKeyStore (redis: Redis, keys: RedisKeyNames): SigningKeyStore {
+  return {
+    async initialize (candidate) {
+      const stored = await INITIALIZE(redis, [keys.activeKid, keys.keyRing], [candidate.kid, JSON.stringify(candidate)])
+      return JSON.parse(String(stored)) as SigningKeyRecord
+    },
+    async list () {
+      const [[, active], [, ring]] = await redis.multi().get(keys.activeKid).hgetall(keys.keyRing).exec() as [[null, string | null], [null, Record<string, string>]]
+      const now = epochSeconds()
+      const records = Object.values(ring).map((json) => JSON.parse(json) as SigningKeyRecord)
+      return records
+        .filter((record) => record.kid === active || record.expiresAt === undefined || record.expiresAt > now)
+        .sort((a, b) => Number(b.kid === active) - Number(a.kid === active) || b.createdAt - a.createdAt)
+    }
+  }
+}

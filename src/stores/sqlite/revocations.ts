@@ -1,0 +1,23 @@
+/** Revocations in SQLite; expired rows are ignored at once and deleted by the sweeper. */
+import type { SqliteDatabase } from './database.js'
+import type { Revocation, RevocationKind, RevocationStore } from '../revocations.js'
+import { epochSeconds } from '../../ids.js'
+
+export function createSqliteRevocationStore (db: SqliteDatabase): RevocationStore {
+  // MAX: revoking again never shortens a revocation already in force.
+  const upsert = db.prepare('INSERT INTO revocations (kind, id, until) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET until = max(until, excluded.until)')
+  const find = db.prepare<[string, string, number], { one: number }>('SELECT 1 AS one FROM revocations WHERE kind = ? AND id = ? AND until > ?')
+  const active = db.prepare<[number], Revocation>('SELECT kind, id, until FROM revocations WHERE until > ?')
+
+  return {
+    async revoke ({ kind, id, until }) {
+      upsert.run(kind, id, until)
+    },
+    async isRevoked (kind: RevocationKind, id: string) {
+      return find.get(kind, id, epochSeconds()) !== undefined
+    },
+    async listActive () {
+      return active.all(epochSeconds())
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** The signing key ring in SQLite; a partial unique index allows one active key at most. */
+import type { SqliteDatabase } from './database.js'
+import type { SigningKeyRecord, SigningKeyStore } from '../signing-keys.js'
+import { epochSeconds } from '../../ids.js'
+
+interface KeyRow {
+  kid: string
+  alg: string
+  material: string
+  created_at: number
+  retired_at: number | null
+  expires_at: number | null
+}
+
+function toRecord (row: KeyRow): SigningKeyRecord {
+  return {
+    kid: row.kid,
+    alg: row.alg,
+    material: row.material,
+    createdAt: row.created_at,
+    ...(row.retired_at === null ? {} : { retiredAt: row.retired_at }),
+    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at })
+  }
+}
+
+export function createSqliteSigningKeyStore (db: SqliteDatabase): SigningKeyStore {
+  const active = db.prepare<[], KeyRow>('SELECT * FROM signing_keys WHERE active = 1')
+  const insertActive = db.prepare('INSERT INTO signing_keys (kid, alg, material, active, created_at) VALUES (?, ?, ?, 1, ?)')
+  const ring = db.prepare<[number], KeyRow>('SELECT * FROM signing_keys WHERE active = 1 OR expires_at IS NULL OR expires_at > ? ORDER BY active DESC, created_at DESC')
+  // IMMEDIATE takes the write lock first, so two processes on one file cannot both insert.
+  const initialize = db.transaction((candidate: SigningKeyRecord): SigningKeyRecord => {
+    const current = active.get()
+    if (current !== undefined) return toRecord(current)
+    insertActive.run(candidate.kid, candidate.alg, candidate.material, candidate.createdAt)
+    return candidate
+  })
+
+  return {
+    async initialize (candidate) {
+      return initialize.immediate(candidate)
+    },
+    async list () {
+      return ring.all(epochSeconds()).map(toRecord)
+    }
+  }
+}

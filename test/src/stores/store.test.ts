@@ -1,0 +1,151 @@
+/** One contract, run against both stores: what gatehouse relies on from whichever it is given. */
+import { test } from 'tap'
+import { MODES, openTestStore, testLocation } from '../../support/stores.js'
+import { epochSeconds } from '../../../src/ids.js'
+import type { SigningKeyRecord } from '../../../src/stores/signing-keys.js'
+
+const user = (username: string, roles: string[] = []) => ({ username, passwordHash: `hash-of-${username}`, roles })
+const key = (kid: string): SigningKeyRecord => ({ kid, alg: 'ES256', material: `pem-${kid}`, createdAt: epochSeconds() })
+
+for (const mode of MODES) {
+  test(`${mode}: users`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+
+    t.test('a created user is found by id and by its name in any case', async (t) => {
+      const alice = await store.users.create(user('Alice', ['admin']))
+      t.match(alice, { username: 'Alice', roles: ['admin'], disabled: false, passwordHash: 'hash-of-Alice' })
+      t.match(alice.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+      t.same(await store.users.findById(alice.id), alice)
+      t.same(await store.users.findByUsername('aLICE'), alice)
+      t.equal(await store.users.findById('no-such-id'), undefined)
+      t.equal(await store.users.findByUsername('nobody'), undefined)
+    })
+
+    t.test('a username taken in another case is refused and changes nothing', async (t) => {
+      await store.users.create(user('bob'))
+      await t.rejects(store.users.create(user('BOB', ['admin'])), { code: 'USERNAME_TAKEN', statusCode: 409 })
+      t.same((await store.users.findByUsername('bob'))?.roles, [])
+    })
+
+    t.test('updates change only the given fields and the update time', async (t) => {
+      const carol = await store.users.create(user('carol'))
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      const changed = await store.users.update(carol.id, { roles: ['editor'], disabled: true })
+      t.match(changed, { username: 'carol', roles: ['editor'], disabled: true, passwordHash: 'hash-of-carol', createdAt: carol.createdAt })
+      t.not(changed?.updatedAt, carol.updatedAt)
+      const rehashed = await store.users.update(carol.id, { passwordHash: 'new-hash' })
+      t.match(rehashed, { roles: ['editor'], disabled: true, passwordHash: 'new-hash' })
+      t.equal(await store.users.update('no-such-id', { disabled: true }), undefined)
+      t.equal(await store.users.findById('no-such-id'), undefined, 'an update never creates a user')
+    })
+
+    t.test('a deleted user is gone and its name is free again', async (t) => {
+      const dave = await store.users.create(user('dave'))
+      t.equal(await store.users.delete(dave.id), true)
+      t.equal(await store.users.findById(dave.id), undefined)
+      t.equal(await store.users.findByUsername('dave'), undefined)
+      t.equal(await store.users.delete(dave.id), false)
+      t.not((await store.users.create(user('Dave'))).id, dave.id)
+    })
+  })
+
+  test(`${mode}: users are listed in creation order, a page at a time`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const created = []
+    for (const name of ['u1', 'u2', 'u3', 'u4', 'u5']) created.push(await store.users.create(user(name)))
+    const first = await store.users.list({ limit: 2 })
+    t.same(first.map((u) => u.username), ['u1', 'u2'])
+    const second = await store.users.list({ limit: 2, after: first[1]?.id })
+    t.same(second.map((u) => u.username), ['u3', 'u4'])
+    const last = await store.users.list({ limit: 2, after: second[1]?.id })
+    t.same(last.map((u) => u.username), ['u5'])
+    t.same(await store.users.list({ limit: 2, after: last[0]?.id }), [])
+  })
+
+  test(`${mode}: service clients`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const billing = await store.clients.create({ name: 'billing', secretHash: 'h1', scopes: ['orders:read'] })
+    const shipping = await store.clients.create({ name: 'shipping', secretHash: 'h2', scopes: [] })
+    t.same(await store.clients.findById(billing.id), billing)
+    t.same((await store.clients.list({ limit: 10 })).map((c) => c.name), ['billing', 'shipping'])
+    t.same((await store.clients.list({ limit: 10, after: billing.id })).map((c) => c.id), [shipping.id])
+    t.equal(await store.clients.delete(billing.id), true)
+    t.equal(await store.clients.delete(billing.id), false)
+    t.equal(await store.clients.findById(billing.id), undefined)
+  })
+
+  test(`${mode}: the first signing key wins, also between two instances`, async (t) => {
+    const location = await testLocation(t)
+    const one = await openTestStore(t, mode, location)
+    const two = await openTestStore(t, mode, location)
+    const [a, b] = await Promise.all([one.signingKeys.initialize(key('kid-a')), two.signingKeys.initialize(key('kid-b'))])
+    t.equal(a.kid, b.kid, 'both instances answer the same key')
+    t.equal((await one.signingKeys.initialize(key('kid-c'))).kid, a.kid)
+    t.same((await two.signingKeys.list()).map((k) => k.kid), [a.kid])
+    t.equal((await one.signingKeys.list())[0]?.material, `pem-${a.kid}`)
+  })
+
+  test(`${mode}: sessions rotate their refresh token once`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const now = epochSeconds()
+    const session = { id: 'sid-1', userId: 'user-1', refreshJti: 'jti-1', createdAt: now, expiresAt: now + 3600 }
+    await store.sessions.create(session)
+    t.same(await store.sessions.find('sid-1'), session)
+    t.equal(await store.sessions.rotate('sid-1', 'jti-1', 'jti-2', now + 7200), 'rotated')
+    t.match(await store.sessions.find('sid-1'), { refreshJti: 'jti-2', expiresAt: now + 7200 })
+    t.equal(await store.sessions.rotate('sid-1', 'jti-1', 'jti-3', now + 7200), 'reused', 'the old token again is a reuse')
+    t.match(await store.sessions.find('sid-1'), { refreshJti: 'jti-2' }, 'a reuse changes nothing')
+    t.equal(await store.sessions.rotate('sid-unknown', 'jti-1', 'jti-2', now + 7200), 'missing')
+  })
+
+  test(`${mode}: sessions are listed per user and deleted`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const now = epochSeconds()
+    await store.sessions.create({ id: 's1', userId: 'u1', refreshJti: 'j1', createdAt: now - 2, expiresAt: now + 60 })
+    await store.sessions.create({ id: 's2', userId: 'u1', refreshJti: 'j2', createdAt: now - 1, expiresAt: now + 60 })
+    await store.sessions.create({ id: 's3', userId: 'u2', refreshJti: 'j3', createdAt: now, expiresAt: now + 60 })
+    await store.sessions.create({ id: 's4', userId: 'u1', refreshJti: 'j4', createdAt: now, expiresAt: now - 1 })
+    t.same((await store.sessions.listByUser('u1')).map((s) => s.id), ['s1', 's2'], 'an expired session is not listed')
+    t.equal(await store.sessions.find('s4'), undefined, 'an expired session is not found')
+    t.equal(await store.sessions.rotate('s4', 'j4', 'j5', now + 60), 'missing', 'an expired session cannot rotate')
+    t.match(await store.sessions.delete('s1'), { id: 's1', userId: 'u1' })
+    t.equal(await store.sessions.delete('s1'), undefined)
+    t.same((await store.sessions.listByUser('u1')).map((s) => s.id), ['s2'])
+    t.same(await store.sessions.listByUser('nobody'), [])
+  })
+
+  test(`${mode}: revocations hold until their time and never shorten`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const now = epochSeconds()
+    await store.revocations.revoke({ kind: 'session', id: 'sid-1', until: now + 600 })
+    await store.revocations.revoke({ kind: 'subject', id: 'client-1', until: now + 60 })
+    await store.revocations.revoke({ kind: 'token', id: 'jti-old', until: now - 1 })
+    t.equal(await store.revocations.isRevoked('session', 'sid-1'), true)
+    t.equal(await store.revocations.isRevoked('subject', 'sid-1'), false, 'kinds do not mix')
+    t.equal(await store.revocations.isRevoked('session', 'sid-2'), false)
+    t.equal(await store.revocations.isRevoked('token', 'jti-old'), false, 'a revocation past its time is gone')
+    await store.revocations.revoke({ kind: 'session', id: 'sid-1', until: now + 5 })
+    const active = await store.revocations.listActive()
+    t.same(active.sort((a, b) => a.id.localeCompare(b.id)), [
+      { kind: 'subject', id: 'client-1', until: now + 60 },
+      { kind: 'session', id: 'sid-1', until: now + 600 }
+    ])
+  })
+
+  test(`${mode}: a restart keeps users, keys, sessions and revocations`, async (t) => {
+    const location = await testLocation(t)
+    const before = await openTestStore(t, mode, location)
+    const erin = await before.users.create(user('erin', ['admin']))
+    const signing = await before.signingKeys.initialize(key('kid-kept'))
+    await before.sessions.create({ id: 'sid-kept', userId: erin.id, refreshJti: 'j', createdAt: epochSeconds(), expiresAt: epochSeconds() + 60 })
+    await before.revocations.revoke({ kind: 'session', id: 'sid-revoked', until: epochSeconds() + 60 })
+    await before.close()
+
+    const after = await openTestStore(t, mode, location)
+    t.same(await after.users.findByUsername('erin'), erin)
+    t.same((await after.signingKeys.list()).map((k) => k.kid), [signing.kid])
+    t.equal((await after.signingKeys.initialize(key('kid-new'))).kid, 'kid-kept', 'no new key after a restart')
+    t.equal((await after.sessions.find('sid-kept'))?.userId, erin.id)
+    t.equal(await after.revocations.isRevoked('session', 'sid-revoked'), true)
+  })
+}
