@@ -1,10 +1,11 @@
 /** gatehouse's configuration: one TypeBox schema of the environment, validated and decoded once at start. */
 import { readFileSync } from 'node:fs'
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { Type, type StaticDecode, type TSchema } from '@sinclair/typebox'
+import { Type, type SchemaOptions, type StaticDecode, type TSchema } from '@sinclair/typebox'
 import { Value, TransformDecodeError } from '@sinclair/typebox/value'
 import { ALGORITHMS, DEFAULT_ALGORITHM, isHmac, keyRequirement, minimumSecretBytes, MINIMUM_RSA_BITS, type Algorithm } from './algorithms.js'
 import { DURATION_PATTERN, parseDuration } from './duration.js'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from './schemas/user.js'
 
 /** A configuration mistake, always naming the variable at fault. */
 export class ConfigError extends Error {
@@ -49,17 +50,16 @@ const Origins = Type.Transform(Type.String({ description: 'comma-separated origi
     return url.origin
   })).Encode((origins) => origins.join(','))
 
-const PublicUrl = Type.Transform(Type.String({ description: 'absolute URL where clients reach gatehouse, for metadata', expected: 'an absolute http(s) URL' }))
-  .Decode((text) => {
-    let url: URL | undefined
-    try { url = new URL(text) } catch {}
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error('expected an absolute http(s) URL')
-    return url.href.replace(/\/$/, '')
-  }).Encode((text) => text)
-
 const NonEmpty = (fallback: string | undefined, description: string) => Type.String({
   minLength: 1, maxLength: 256, description, expected: 'a non-empty string', ...(fallback === undefined ? {} : { default: fallback })
 })
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** One of a list of strings, typed as their union (Type.Union needs a tuple, which a mapped list is not). */
+function OneOf<T extends string> (values: readonly T[], options: SchemaOptions & { default: T, expected: string }) {
+  return Type.Enum(Object.fromEntries(values.map((value) => [value, value])) as { [K in T]: K }, options)
+}
 
 export const ConfigSchema = Type.Object({
   HOST: NonEmpty('127.0.0.1', 'address to listen on'),
@@ -67,9 +67,11 @@ export const ConfigSchema = Type.Object({
   REDIS_URL: Type.Optional(RedisUrl),
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_{}.-]{1,64}$', default: 'gatehouse:', description: 'prefix of every Redis key', expected: 'up to 64 letters, digits and : _ { } . -' }),
   DATA_DIR: NonEmpty('./data', 'folder of the embedded SQLite database'),
-  ADMIN_USERNAME: Type.Optional(NonEmpty(undefined, 'admin created at start when absent')),
-  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 1024, description: 'password of that admin', expected: 'at least 8 characters' })),
-  JWT_ALGORITHM: Type.Union(ALGORITHMS.map((alg) => Type.Literal(alg)), { default: DEFAULT_ALGORITHM, description: 'JWS signing algorithm', expected: `one of ${ALGORITHMS.join(', ')}` }),
+  ADMIN_USERNAME: Type.Optional(Type.String({ pattern: USERNAME_PATTERN, description: 'admin created at start when absent', expected: 'a username: 1 to 64 letters, digits and . _ @ -, starting with a letter or digit' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({
+    minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: 'password of that admin', expected: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`
+  })),
+  JWT_ALGORITHM: OneOf(ALGORITHMS, { default: DEFAULT_ALGORITHM, description: 'JWS signing algorithm', expected: `one of ${ALGORITHMS.join(', ')}` }),
   JWT_PRIVATE_KEY_FILE: Type.Optional(PrivateKeyFile),
   JWT_SECRET: Type.Optional(Type.String({ description: 'HMAC secret (HS* only)', expected: 'a string' })),
   JWT_ISSUER: NonEmpty('gatehouse', 'iss written and required'),
@@ -78,10 +80,7 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL: Duration('7d', 'refresh token (session) lifetime'),
   COOKIE_SECURE: Type.Boolean({ default: true, description: 'Secure attribute on cookies', expected: 'true or false' }),
   CORS_ORIGINS: Type.Optional(Origins),
-  PUBLIC_URL: Type.Optional(PublicUrl),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), {
-    default: 'info', description: 'pino log level', expected: 'one of fatal, error, warn, info, debug, trace, silent'
-  }),
+  LOG_LEVEL: OneOf(LOG_LEVELS, { default: 'info', description: 'pino log level', expected: `one of ${LOG_LEVELS.join(', ')}` }),
   SWEEP_INTERVAL: Duration('10m', 'how often embedded mode deletes expired rows')
 })
 

@@ -2,6 +2,7 @@
 import { test } from 'tap'
 import { MODES, openTestStore, testLocation } from '../../support/stores.js'
 import { epochSeconds } from '../../../src/ids.js'
+import { startRedisServer } from '../../support/redis-server.js'
 import type { SigningKeyRecord } from '../../../src/stores/signing-keys.js'
 
 const user = (username: string, roles: string[] = []) => ({ username, passwordHash: `hash-of-${username}`, roles })
@@ -149,3 +150,23 @@ for (const mode of MODES) {
     t.equal(await after.revocations.isRevoked('session', 'sid-revoked'), true)
   })
 }
+
+test('redis: a store whose Redis is gone fails with SERVICE_UNAVAILABLE, quickly, and recovers', async (t) => {
+  const redis = await startRedisServer()
+  t.teardown(async () => await redis.stop())
+  const location = { ...(await testLocation(t)), redisUrl: redis.url }
+  const store = await openTestStore(t, 'redis', location)
+  await store.users.create(user('frank'))
+  await redis.stop()
+  t.equal(await store.ping(), false)
+  await t.rejects(store.users.findByUsername('frank'), { code: 'SERVICE_UNAVAILABLE', statusCode: 503 })
+  await t.rejects(store.revocations.isRevoked('session', 'x'), { code: 'SERVICE_UNAVAILABLE' })
+  await redis.start()
+  let back = false
+  for (let i = 0; i < 100 && !back; i++) {
+    back = await store.ping()
+    if (!back) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.ok(back, 'the store reconnects by itself')
+  t.equal(await store.users.findByUsername('frank'), undefined, 'the private server keeps nothing, so the user is gone, but the call works')
+})

@@ -1,0 +1,13 @@
+/** Creates ADMIN_USERNAME with role admin at start, when it is configured and absent. */
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { ensureAdmin } from '../../src/bootstrap-admin.js'
+
+async function adminBootstrap (fastify: FastifyInstance): Promise<void> {
+  const { ADMIN_USERNAME: username, ADMIN_PASSWORD: password } = fastify.config
+  if (username === undefined || password === undefined) return
+  const outcome = await ensureAdmin(fastify.store.users, username, password)
+  fastify.log.info({ username }, outcome === 'created' ? 'admin user created' : 'admin user already exists; left unchanged')
+}
+
+export default fp(adminBootstrap, { name: 'admin-bootstrap', fastify: '5.x', dependencies: ['stores'] })

@@ -1,0 +1,46 @@
+/**
+ * One error handler: every error answers { statusCode, code, error, message }, never a stack trace;
+ * every 401 carries an RFC 6750 challenge; an unexpected error is logged whole and answered 500 INTERNAL.
+ */
+import { STATUS_CODES } from 'node:http'
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { INVALID_TOKEN_CODES, RouteNotFoundError } from '../../src/errors.js'
+import type { ErrorReplyBody } from '../../src/schemas/error.js'
+
+/** RFC 6750 3: the challenge; error="invalid_token" only when a token was sent and failed. */
+export function bearerChallenge (code: string, message: string): string {
+  const base = 'Bearer realm="gatehouse"'
+  if (!INVALID_TOKEN_CODES.has(code)) return base
+  return `${base}, error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`
+}
+
+function send (reply: FastifyReply, statusCode: number, code: string, message: string) {
+  const body: ErrorReplyBody = { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message }
+  if (statusCode === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', bearerChallenge(code, message))
+  return reply.code(statusCode).type('application/json; charset=utf-8').send(body)
+}
+
+async function errorHandler (fastify: FastifyInstance): Promise<void> {
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation !== undefined) {
+      return send(reply, 400, 'FST_ERR_VALIDATION', error.message)
+    }
+    const statusCode = error.statusCode ?? 500
+    if (statusCode >= 400 && statusCode < 500) {
+      return send(reply, statusCode, error.code ?? `HTTP_${statusCode}`, error.message)
+    }
+    if (error.code === 'SERVICE_UNAVAILABLE') {
+      request.log.warn({ err: error }, 'refused: a dependency is unavailable')
+      return send(reply, 503, error.code, error.message)
+    }
+    request.log.error({ err: error }, 'unexpected error')
+    return send(reply, 500, 'INTERNAL', 'Internal Server Error')
+  })
+
+  fastify.setNotFoundHandler((request) => {
+    throw new RouteNotFoundError(request.method, request.url.split('?')[0] ?? '/')
+  })
+}
+
+export default fp(errorHandler, { name: 'error-handler', fastify: '5.x' })
