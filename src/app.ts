@@ -42,6 +42,7 @@ export function serverOptions (config: Config, overrides: FastifyServerOptions =
     bodyLimit: 64 * 1024, // every gatehouse body is small; a larger one is refused with 413
     ajv: { customOptions: { removeAdditional: false } }, // unknown fields are refused, not silently dropped
     schemaController: { compilersFactory: { buildValidator } },
+    trustProxy: config.TRUST_PROXY,
     ...overrides
   }
 }

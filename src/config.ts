@@ -81,7 +81,11 @@ export const ConfigSchema = Type.Object({
   COOKIE_SECURE: Type.Boolean({ default: true, description: 'Secure attribute on cookies', expected: 'true or false' }),
   CORS_ORIGINS: Type.Optional(Origins),
   LOG_LEVEL: OneOf(LOG_LEVELS, { default: 'info', description: 'pino log level', expected: `one of ${LOG_LEVELS.join(', ')}` }),
-  SWEEP_INTERVAL: Duration('10m', 'how often embedded mode deletes expired rows')
+  SWEEP_INTERVAL: Duration('10m', 'how often embedded mode deletes expired rows'),
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30, description: 'failed logins from one client address per window', expected: 'a whole number from 1' }),
+  LOGIN_MAX_FAILURES_PER_USERNAME: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10, description: 'failed logins for one username per window', expected: 'a whole number from 1' }),
+  LOGIN_FAILURE_WINDOW: Duration('15m', 'the window those failures are counted in'),
+  TRUST_PROXY: Type.Boolean({ default: false, description: 'take the client address from X-Forwarded-For (behind a load balancer)', expected: 'true or false' })
 })
 
 export type Config = StaticDecode<typeof ConfigSchema>

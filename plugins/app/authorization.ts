@@ -1,19 +1,55 @@
 /**
- * Authorization: every route declares `config.auth` ('public', or { roles, scopes, fresh }), checked when
- * the route is registered, so a route that forgets stops the app from starting.
+ * Authorization: every route declares `config.auth` ('public', or { roles, scopes, fresh }), checked when the
+ * route is registered, so a route that forgets stops the app from starting. On each request to a protected
+ * route: read the token (bearer or cookie), verify it, require X-CSRF-Token for cookie-borne unsafe requests,
+ * refuse revoked tokens, then check roles (all listed), scopes (all listed) and freshness.
+ *
+ * This plugin is what other services import: it knows nothing of gatehouse's stores or login code.
+ * Verification and revocation reach it as options, as @fastify/jwt takes `trusted`.
  */
 import fp from 'fastify-plugin'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { routeAuthChecker, type RouteAuth } from '../../src/schemas/route-auth.js'
-import { MissingTokenError } from '../../src/errors.js'
+import type { AccessClaims } from '../../src/tokens/claims.js'
+import { scopesOf } from '../../src/tokens/claims.js'
+import { readAccessToken } from '../../src/tokens/transport.js'
+import { CSRF_HEADER, UNSAFE_METHODS, csrfMatches } from '../../src/tokens/csrf.js'
+import { CsrfError, ForbiddenError, FreshTokenRequiredError, MissingTokenError, TokenRevokedError } from '../../src/errors.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth
   }
+  interface FastifyRequest {
+    /** The verified access token's claims on protected routes; null on public ones. */
+    claims: AccessClaims | null
+    /** The claims, or AUTH_MISSING_TOKEN: for handlers of protected routes. */
+    requireClaims (): AccessClaims
+  }
 }
 
-async function authorization (fastify: FastifyInstance): Promise<void> {
+export interface AuthorizationOptions {
+  /** Verifies an access token and answers its claims, or throws a coded 401. */
+  verify: (token: string) => Promise<AccessClaims>
+  /** Asked on every protected request; true refuses with AUTH_TOKEN_REVOKED. May throw a 503 to fail closed. */
+  isRevoked?: (claims: AccessClaims) => Promise<boolean>
+}
+
+function missing (needed: readonly string[] | undefined, held: readonly string[]): string[] {
+  return (needed ?? []).filter((name) => !held.includes(name))
+}
+
+async function authorization (fastify: FastifyInstance, opts: AuthorizationOptions): Promise<void> {
+  if (typeof opts.verify !== 'function') throw new Error('authorization: the verify option must be a function')
+  if (opts.isRevoked !== undefined && typeof opts.isRevoked !== 'function') throw new Error('authorization: the isRevoked option must be a function')
+  const { verify, isRevoked } = opts
+
+  fastify.decorateRequest('claims', null)
+  fastify.decorateRequest('requireClaims', function (this: FastifyRequest) {
+    if (this.claims === null) throw new MissingTokenError()
+    return this.claims
+  })
+
   fastify.addHook('onRoute', (route) => {
     const auth: unknown = route.config?.auth
     if (!routeAuthChecker.Check(auth)) {
@@ -25,10 +61,22 @@ async function authorization (fastify: FastifyInstance): Promise<void> {
 
   fastify.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth
-    if (auth === undefined || auth === 'public') return
-    // Token verification is not wired yet: protected routes refuse every request (fail closed).
-    throw new MissingTokenError()
+    if (auth === 'public') return
+    if (auth === undefined) throw new MissingTokenError() // not declared through this plugin: refuse, never allow
+    const presented = readAccessToken(request.headers, request.cookies)
+    const claims = await verify(presented.token)
+    if (presented.via === 'cookie' && UNSAFE_METHODS.has(request.method) && !csrfMatches(claims.csrf, request.headers[CSRF_HEADER])) {
+      throw new CsrfError()
+    }
+    if (isRevoked !== undefined && await isRevoked(claims)) throw new TokenRevokedError()
+    const lacking = [...missing(auth.roles, claims.roles).map((role) => `role ${role}`), ...missing(auth.scopes, scopesOf(claims)).map((scope) => `scope ${scope}`)]
+    if (lacking.length > 0) throw new ForbiddenError(lacking.join(', '))
+    if (auth.fresh === true && !claims.fresh) throw new FreshTokenRequiredError()
+    request.claims = claims
   })
 }
 
 export default fp(authorization, { name: 'authorization', fastify: '5.x' })
+
+// Not autoloaded: plugins/app/route-guards.ts registers it with gatehouse's own verifier and revocation check.
+export const autoload = false

@@ -10,10 +10,10 @@ declare module 'fastify' {
 }
 
 async function stores (fastify: FastifyInstance): Promise<void> {
-  const store = await openStore(fastify.config)
+  const store = openStore(fastify.config, fastify.redis)
   fastify.decorate('store', store)
   fastify.addHook('onClose', async () => await store.close())
   fastify.log.info({ mode: store.mode }, store.mode === 'redis' ? 'store: Redis' : `store: SQLite in ${fastify.config.DATA_DIR}`)
 }
 
-export default fp(stores, { name: 'stores', fastify: '5.x' })
+export default fp(stores, { name: 'stores', fastify: '5.x', dependencies: ['redis'] })

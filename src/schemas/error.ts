@@ -6,6 +6,6 @@ export const ErrorReply = Type.Object({
   code: Type.String({ examples: ['AUTH_INVALID_TOKEN'] }),
   error: Type.String({ examples: ['Unauthorized'] }),
   message: Type.String()
-}, { $id: 'ErrorReply', title: 'Error', description: 'Every error: the HTTP status, a stable code, the status text and a readable message' })
+}, { title: 'Error', description: 'Every error: the HTTP status, a stable code, the status text and a readable message' })
 
 export type ErrorReplyBody = Static<typeof ErrorReply>

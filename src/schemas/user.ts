@@ -16,6 +16,6 @@ export const UserReply = Type.Object({
   disabled: Type.Boolean(),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
-}, { $id: 'User', title: 'User' })
+}, { title: 'User' })
 
 export type UserReplyBody = Static<typeof UserReply>

@@ -3,15 +3,20 @@
 /** A whole session (sid), everything issued to a subject (sub), or one token (jti). */
 export type RevocationKind = 'session' | 'subject' | 'token'
 
-export interface Revocation {
+/** What a token is checked against: its session, its subject, itself. */
+export interface RevocationTarget {
   kind: RevocationKind
   id: string
+}
+
+export interface Revocation extends RevocationTarget {
   until: number // epoch seconds; after it the record may go
 }
 
 export interface RevocationStore {
   revoke (revocation: Revocation): Promise<void>
-  isRevoked (kind: RevocationKind, id: string): Promise<boolean>
+  /** True when any of the targets is revoked: one round trip for all of a token's targets. */
+  isRevoked (targets: readonly RevocationTarget[]): Promise<boolean>
   /** Every revocation still in force: what a local view of revocations is loaded from. */
   listActive (): Promise<Revocation[]>
 }

@@ -15,6 +15,8 @@ export interface SigningKeyStore {
    * Atomic, so instances starting together agree on one key.
    */
   initialize (candidate: SigningKeyRecord): Promise<SigningKeyRecord>
-  /** The active key first, then the retired keys that have not expired. */
+  /** Makes `next` the active key; the active one stays, verify-only, until `retiredUntil` (epoch seconds). */
+  rotate (next: SigningKeyRecord, retiredUntil: number): Promise<void>
+  /** The active key first (the one without `retiredAt`), then the retired keys that have not expired. */
   list (): Promise<SigningKeyRecord[]>
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Store } from '../../src/stores/store.js'
-import { createRedisStore } from '../../src/stores/redis/index.js'
+import { closeRedis, createRedisStore, openRedis } from '../../src/stores/redis/index.js'
 import { createSqliteStore } from '../../src/stores/sqlite/index.js'
 import { deletePrefix, testPrefix, testRedisUrl } from './redis-server.js'
 
@@ -30,9 +30,13 @@ export async function testLocation (t: Teardown): Promise<TestLocation> {
 
 /** A store on a location; several opened on one location share their data, like instances or restarts. */
 export async function openTestStore (t: Teardown, mode: Mode, location: TestLocation) {
-  const store = mode === 'embedded'
-    ? createSqliteStore({ dataDir: location.dataDir, sweepIntervalSeconds: 3600 })
-    : await createRedisStore({ url: location.redisUrl, prefix: location.prefix })
-  t.teardown(async () => await store.close())
-  return store satisfies Store
+  if (mode === 'embedded') {
+    const store = createSqliteStore({ dataDir: location.dataDir, sweepIntervalSeconds: 3600 })
+    t.teardown(async () => await store.close())
+    return store satisfies Store
+  }
+  const redis = await openRedis(location.redisUrl)
+  const store = createRedisStore({ redis, prefix: location.prefix })
+  t.teardown(async () => await closeRedis(redis))
+  return Object.assign(store, { close: async () => await closeRedis(redis) }) satisfies Store
 }

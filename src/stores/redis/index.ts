@@ -10,20 +10,30 @@ import { createRedisSessionStore } from './sessions.js'
 import { createRedisRevocationStore } from './revocations.js'
 
 export interface RedisStoreOptions {
-  url: string
+  /** A connection opened with openRedis; whoever opened it closes it. */
+  redis: Redis
   prefix: string
 }
 
-export async function createRedisStore ({ url, prefix }: RedisStoreOptions): Promise<Store & { redis: Redis }> {
+/** Opens the connection gatehouse uses for everything in Redis: store, rate limits, pub/sub. */
+export async function openRedis (url: string): Promise<Redis> {
   const redis = createRedisClient(url)
   // Without a listener, ioredis reports each failed reconnection as an unhandled 'error' event.
   redis.on('error', () => {})
   await connectRedis(redis)
+  return redis
+}
+
+export async function closeRedis (redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit()
+  else redis.disconnect()
+}
+
+export function createRedisStore ({ redis, prefix }: RedisStoreOptions): Store {
   const keys = redisKeyNames(prefix)
 
   return {
     mode: 'redis',
-    redis,
     users: failClosed(createRedisUserStore(redis, keys)),
     clients: failClosed(createRedisClientStore(redis, keys)),
     signingKeys: failClosed(createRedisSigningKeyStore(redis, keys)),
@@ -36,9 +46,6 @@ export async function createRedisStore ({ url, prefix }: RedisStoreOptions): Pro
         return false
       }
     },
-    async close () {
-      if (redis.status === 'ready') await redis.quit()
-      else redis.disconnect()
-    }
+    async close () {} // the connection belongs to whoever opened it
   }
 }

@@ -19,8 +19,9 @@ export function createRedisRevocationStore (redis: Redis, keys: RedisKeyNames): 
     async revoke ({ kind, id, until }) {
       await REVOKE(redis, [keys.revocation(kind, id), keys.revocationIndex], [`${kind}:${id}`, until])
     },
-    async isRevoked (kind, id) {
-      return (await redis.exists(keys.revocation(kind, id))) === 1
+    async isRevoked (targets) {
+      if (targets.length === 0) return false
+      return (await redis.exists(...targets.map(({ kind, id }) => keys.revocation(kind, id)))) > 0
     },
     async listActive () {
       const now = epochSeconds()

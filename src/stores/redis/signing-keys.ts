@@ -13,11 +13,37 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
 return ARGV[2]`)
 
+// KEYS: active, ring. ARGV: next kid, next record JSON, now, retired-until. Retires the active key and activates the next.
+const ROTATE = defineScript(`
+local active = redis.call('GET', KEYS[1])
+if active then
+  local record = cjson.decode(redis.call('HGET', KEYS[2], active))
+  record.retiredAt = tonumber(ARGV[3])
+  record.expiresAt = tonumber(ARGV[4])
+  redis.call('HSET', KEYS[2], active, cjson.encode(record))
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`)
+
+// KEYS: ring. ARGV: now. Drops retired keys past their expiry.
+const PRUNE = defineScript(`
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local record = cjson.decode(fields[i + 1])
+  if record.expiresAt and record.expiresAt <= tonumber(ARGV[1]) then redis.call('HDEL', KEYS[1], fields[i]) end
+end
+return 1`)
+
 export function createRedisSigningKeyStore (redis: Redis, keys: RedisKeyNames): SigningKeyStore {
   return {
     async initialize (candidate) {
       const stored = await INITIALIZE(redis, [keys.activeKid, keys.keyRing], [candidate.kid, JSON.stringify(candidate)])
       return JSON.parse(String(stored)) as SigningKeyRecord
+    },
+    async rotate (next, retiredUntil) {
+      await ROTATE(redis, [keys.activeKid, keys.keyRing], [next.kid, JSON.stringify(next), epochSeconds(), retiredUntil])
+      await PRUNE(redis, [keys.keyRing], [epochSeconds()])
     },
     async list () {
       const [[, active], [, ring]] = await redis.multi().get(keys.activeKid).hgetall(keys.keyRing).exec() as [[null, string | null], [null, Record<string, string>]]

@@ -1,6 +1,6 @@
 /** Revocations in SQLite; expired rows are ignored at once and deleted by the sweeper. */
 import type { SqliteDatabase } from './database.js'
-import type { Revocation, RevocationKind, RevocationStore } from '../revocations.js'
+import type { Revocation, RevocationStore } from '../revocations.js'
 import { epochSeconds } from '../../ids.js'
 
 export function createSqliteRevocationStore (db: SqliteDatabase): RevocationStore {
@@ -13,8 +13,9 @@ export function createSqliteRevocationStore (db: SqliteDatabase): RevocationStor
     async revoke ({ kind, id, until }) {
       upsert.run(kind, id, until)
     },
-    async isRevoked (kind: RevocationKind, id: string) {
-      return find.get(kind, id, epochSeconds()) !== undefined
+    async isRevoked (targets) {
+      const now = epochSeconds()
+      return targets.some(({ kind, id }) => find.get(kind, id, now) !== undefined)
     },
     async listActive () {
       return active.all(epochSeconds())

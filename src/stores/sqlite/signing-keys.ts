@@ -35,9 +35,18 @@ export function createSqliteSigningKeyStore (db: SqliteDatabase): SigningKeyStor
     return candidate
   })
 
+  const retire = db.prepare('UPDATE signing_keys SET active = 0, retired_at = ?, expires_at = ? WHERE active = 1')
+  const rotate = db.transaction((next: SigningKeyRecord, retiredUntil: number) => {
+    retire.run(epochSeconds(), retiredUntil)
+    insertActive.run(next.kid, next.alg, next.material, next.createdAt)
+  })
+
   return {
     async initialize (candidate) {
       return initialize.immediate(candidate)
+    },
+    async rotate (next, retiredUntil) {
+      rotate.immediate(next, retiredUntil)
     },
     async list () {
       return ring.all(epochSeconds()).map(toRecord)

@@ -86,6 +86,20 @@ for (const mode of MODES) {
     t.equal((await one.signingKeys.list())[0]?.material, `pem-${a.kid}`)
   })
 
+  test(`${mode}: rotation activates the next key and keeps the old one until it expires`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const now = epochSeconds()
+    await store.signingKeys.initialize(key('kid-1'))
+    await store.signingKeys.rotate(key('kid-2'), now + 600)
+    const ring = await store.signingKeys.list()
+    t.same(ring.map((k) => k.kid), ['kid-2', 'kid-1'], 'the active key first')
+    t.equal(ring[0]?.retiredAt, undefined)
+    t.match(ring[1], { retiredAt: Number, expiresAt: now + 600 })
+    await store.signingKeys.rotate(key('kid-3'), now - 1)
+    t.same((await store.signingKeys.list()).map((k) => k.kid), ['kid-3', 'kid-1'], 'a key retired with no time left is dropped')
+    t.equal((await store.signingKeys.initialize(key('kid-4'))).kid, 'kid-3', 'initialize keeps the active key')
+  })
+
   test(`${mode}: sessions rotate their refresh token once`, async (t) => {
     const store = await openTestStore(t, mode, await testLocation(t))
     const now = epochSeconds()
@@ -121,10 +135,12 @@ for (const mode of MODES) {
     await store.revocations.revoke({ kind: 'session', id: 'sid-1', until: now + 600 })
     await store.revocations.revoke({ kind: 'subject', id: 'client-1', until: now + 60 })
     await store.revocations.revoke({ kind: 'token', id: 'jti-old', until: now - 1 })
-    t.equal(await store.revocations.isRevoked('session', 'sid-1'), true)
-    t.equal(await store.revocations.isRevoked('subject', 'sid-1'), false, 'kinds do not mix')
-    t.equal(await store.revocations.isRevoked('session', 'sid-2'), false)
-    t.equal(await store.revocations.isRevoked('token', 'jti-old'), false, 'a revocation past its time is gone')
+    t.equal(await store.revocations.isRevoked([{ kind: 'session', id: 'sid-1' }]), true)
+    t.equal(await store.revocations.isRevoked([{ kind: 'subject', id: 'sid-1' }]), false, 'kinds do not mix')
+    t.equal(await store.revocations.isRevoked([{ kind: 'session', id: 'sid-2' }]), false)
+    t.equal(await store.revocations.isRevoked([{ kind: 'session', id: 'sid-2' }, { kind: 'subject', id: 'client-1' }]), true, 'any target revoked is enough')
+    t.equal(await store.revocations.isRevoked([]), false)
+    t.equal(await store.revocations.isRevoked([{ kind: 'token', id: 'jti-old' }]), false, 'a revocation past its time is gone')
     await store.revocations.revoke({ kind: 'session', id: 'sid-1', until: now + 5 })
     const active = await store.revocations.listActive()
     t.same(active.sort((a, b) => a.id.localeCompare(b.id)), [
@@ -147,7 +163,7 @@ for (const mode of MODES) {
     t.same((await after.signingKeys.list()).map((k) => k.kid), [signing.kid])
     t.equal((await after.signingKeys.initialize(key('kid-new'))).kid, 'kid-kept', 'no new key after a restart')
     t.equal((await after.sessions.find('sid-kept'))?.userId, erin.id)
-    t.equal(await after.revocations.isRevoked('session', 'sid-revoked'), true)
+    t.equal(await after.revocations.isRevoked([{ kind: 'session', id: 'sid-revoked' }]), true)
   })
 }
 
@@ -160,7 +176,7 @@ test('redis: a store whose Redis is gone fails with SERVICE_UNAVAILABLE, quickly
   await redis.stop()
   t.equal(await store.ping(), false)
   await t.rejects(store.users.findByUsername('frank'), { code: 'SERVICE_UNAVAILABLE', statusCode: 503 })
-  await t.rejects(store.revocations.isRevoked('session', 'x'), { code: 'SERVICE_UNAVAILABLE' })
+  await t.rejects(store.revocations.isRevoked([{ kind: 'session', id: 'x' }]), { code: 'SERVICE_UNAVAILABLE' })
   await redis.start()
   let back = false
   for (let i = 0; i < 100 && !back; i++) {

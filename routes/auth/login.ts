@@ -1,0 +1,36 @@
+/** POST /auth/login: a password for a session, in cookies (browsers) or as tokens (other clients). */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { CookieSessionReply, LoginBody, TokenReply } from '../../src/schemas/session.js'
+import { ErrorReply } from '../../src/schemas/error.js'
+import { Type } from '@sinclair/typebox'
+
+const login: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post('/login', {
+    config: { auth: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in with a username and password',
+      description: 'Rate-limited per client address and per username; unknown users and wrong passwords answer alike.',
+      body: LoginBody,
+      response: { 200: Type.Union([CookieSessionReply, TokenReply]), 400: ErrorReply, 401: ErrorReply, 429: ErrorReply, 503: ErrorReply }
+    }
+  }, async (request, reply) => {
+    const { username, password, mode = 'cookie' } = request.body
+    await fastify.loginThrottle.assertAllowed(request, reply, username)
+    let session
+    try {
+      session = await fastify.sessions.login(username, password, mode)
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && err.code === 'AUTH_INVALID_CREDENTIALS') await fastify.loginThrottle.recordFailure(request, username)
+      throw err
+    }
+    reply.header('cache-control', 'no-store')
+    if (session.csrf === undefined) {
+      return { access_token: session.accessToken, refresh_token: session.refreshToken, token_type: 'Bearer' as const, expires_in: session.expiresIn, user: session.user }
+    }
+    reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })
+    return { user: session.user, csrf_token: session.csrf, expires_in: session.expiresIn }
+  })
+}
+
+export default login

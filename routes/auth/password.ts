@@ -1,0 +1,22 @@
+/** POST /auth/password: change one's password with a fresh token; every other session of the user ends. */
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { PasswordBody } from '../../src/schemas/session.js'
+import { ErrorReply } from '../../src/schemas/error.js'
+
+const password: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post('/password', {
+    config: { auth: { fresh: true } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Change the password (needs a token straight from a password login)',
+      body: PasswordBody,
+      response: { 204: Type.Null({ description: 'Changed; the other sessions are revoked, this one stays' }), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply }
+    }
+  }, async (request, reply) => {
+    await fastify.sessions.changePassword(request.requireClaims(), request.body.current_password, request.body.new_password)
+    return reply.code(204).send(null)
+  })
+}
+
+export default password

@@ -1,0 +1,37 @@
+/** POST /auth/refresh: a refresh token for a new pair; each works once, and a reused one ends the session. */
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { CookieSessionReply, RefreshBody, TokenReply } from '../../src/schemas/session.js'
+import { ErrorReply } from '../../src/schemas/error.js'
+import { MissingTokenError } from '../../src/errors.js'
+
+const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post('/refresh', {
+    // Public to the access-token guard: the refresh token is the credential, checked by the handler.
+    config: { auth: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Rotate a refresh token',
+      description: 'Token mode: body { refresh_token }. Cookie mode: no body, the refresh_token cookie and X-CSRF-Token. A refresh token presented twice revokes its session.',
+      body: RefreshBody,
+      response: { 200: Type.Union([CookieSessionReply, TokenReply]), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply }
+    },
+    // A browser's cookie refresh sends no body at all: validate it as an empty object.
+    preValidation: async (request) => { request.body ??= {} }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    const fromBody = request.body.refresh_token
+    if (fromBody !== undefined) {
+      const session = await fastify.sessions.refresh(fromBody)
+      return { access_token: session.accessToken, refresh_token: session.refreshToken, token_type: 'Bearer' as const, expires_in: session.expiresIn, user: session.user }
+    }
+    const fromCookie = request.cookies.refresh_token
+    if (fromCookie === undefined || fromCookie === '') throw new MissingTokenError()
+    const session = await fastify.sessions.refresh(fromCookie, { csrfHeader: request.headers['x-csrf-token'] })
+    if (session.csrf === undefined) throw new MissingTokenError() // a token-mode refresh token in a cookie: not a browser session
+    reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })
+    return { user: session.user, csrf_token: session.csrf, expires_in: session.expiresIn }
+  })
+}
+
+export default refresh

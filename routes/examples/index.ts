@@ -1,0 +1,25 @@
+/** The seed tutorial's protected routes: any signed-in user, and admins only. */
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { SessionUserReply } from '../../src/schemas/session.js'
+import { ErrorReply } from '../../src/schemas/error.js'
+
+const DashboardReply = Type.Object({ logged_in_as: SessionUserReply })
+const AdminPanelReply = Type.Object({ msg: Type.String() })
+
+const examples: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get('/dashboard', {
+    config: { auth: {} },
+    schema: { tags: ['examples'], summary: 'Who is signed in (the tutorial\'s @jwt_required route)', response: { 200: DashboardReply, 401: ErrorReply, 503: ErrorReply } }
+  }, async (request) => {
+    const claims = request.requireClaims()
+    return { logged_in_as: { id: claims.sub, username: claims.username ?? claims.sub, roles: claims.roles } }
+  })
+
+  fastify.get('/admin-panel', {
+    config: { auth: { roles: ['admin'] } },
+    schema: { tags: ['examples'], summary: 'Admins only (the tutorial\'s role check)', response: { 200: AdminPanelReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply } }
+  }, async () => ({ msg: 'Welcome, admin!' }))
+}
+
+export default examples

@@ -1,0 +1,39 @@
+/**
+ * Builds the key ring at start: the configured key (JWT_PRIVATE_KEY_FILE or JWT_SECRET) when there is one,
+ * else the stored key, generated once by whichever instance starts first. Retired keys verify until they expire.
+ */
+import type { Config } from '../config.js'
+import type { SigningKeyStore } from '../stores/signing-keys.js'
+import { fromPrivateKey, fromRecord, fromSecret, type SigningKey } from './signing-key.js'
+import { generateSigningKey } from './generate.js'
+import { createKeyRing, type KeyRing } from './key-ring.js'
+import { epochSeconds } from '../ids.js'
+
+type KeyConfig = Pick<Config, 'JWT_ALGORITHM' | 'JWT_PRIVATE_KEY_FILE' | 'JWT_SECRET' | 'REFRESH_TOKEN_TTL'>
+
+function configuredKey (config: KeyConfig): SigningKey | undefined {
+  if (config.JWT_PRIVATE_KEY_FILE !== undefined) return fromPrivateKey(config.JWT_PRIVATE_KEY_FILE.key, config.JWT_ALGORITHM)
+  if (config.JWT_SECRET !== undefined) return fromSecret(Buffer.from(config.JWT_SECRET), config.JWT_ALGORITHM)
+  return undefined
+}
+
+export async function loadKeyRing (config: KeyConfig, store: SigningKeyStore): Promise<KeyRing> {
+  const configured = configuredKey(config)
+  if (configured !== undefined) {
+    // Stored keys stay verify-only, so tokens signed before the key was configured keep working until they expire.
+    return createKeyRing(configured, (await store.list()).map(fromRecord))
+  }
+  let records = await store.list()
+  let active = records.find((record) => record.retiredAt === undefined)
+  if (active === undefined) {
+    active = await store.initialize(generateSigningKey(config.JWT_ALGORITHM))
+    records = await store.list()
+  } else if (active.alg !== config.JWT_ALGORITHM) {
+    // JWT_ALGORITHM changed: sign with a new key of that algorithm; the old one verifies what it signed until then.
+    await store.rotate(generateSigningKey(config.JWT_ALGORITHM), epochSeconds() + config.REFRESH_TOKEN_TTL)
+    records = await store.list()
+  }
+  const [first, ...rest] = records.map(fromRecord)
+  if (first === undefined) throw new Error('the key store answered no active key')
+  return createKeyRing(first, rest)
+}

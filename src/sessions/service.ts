@@ -1,0 +1,106 @@
+/** Sessions: sign in with a password, refresh with rotation and reuse detection, sign out, change the password. */
+import { randomUUID } from 'node:crypto'
+import type { Store } from '../stores/store.js'
+import type { UserRecord } from '../stores/users.js'
+import type { TokenSigner } from '../tokens/sign.js'
+import type { TokenVerifier } from '../tokens/verify.js'
+import type { AccessClaims } from '../tokens/claims.js'
+import { csrfMatches, newCsrfToken } from '../tokens/csrf.js'
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../passwords.js'
+import { CsrfError, InvalidCredentialsError, TokenRevokedError } from '../errors.js'
+import { epochSeconds } from '../ids.js'
+import { issueTokens, type IssuedTokens, type SessionUser, type TokenSettings } from './issue.js'
+import { CLOCK_TOLERANCE_SECONDS } from '../tokens/verify.js'
+
+export type SessionMode = 'cookie' | 'token'
+
+export interface SignedIn extends IssuedTokens {
+  user: SessionUser
+  csrf?: string
+}
+
+export interface SessionServiceOptions {
+  store: Pick<Store, 'users' | 'sessions' | 'revocations'>
+  sign: TokenSigner
+  verifier: TokenVerifier
+  settings: TokenSettings
+}
+
+const publicUser = (user: UserRecord): SessionUser => ({ id: user.id, username: user.username, roles: user.roles })
+
+export function createSessionService ({ store, sign, verifier, settings }: SessionServiceOptions) {
+  // A revoked session must outlive every access token it issued (refresh tokens die with the session record).
+  const revokedUntil = () => epochSeconds() + settings.accessTtl + CLOCK_TOLERANCE_SECONDS
+
+  async function endSession (sid: string): Promise<void> {
+    await store.revocations.revoke({ kind: 'session', id: sid, until: revokedUntil() }) // first: fail closed if this fails
+    await store.sessions.delete(sid)
+  }
+
+  /** Ends every session of a user, but `keep`. */
+  async function revokeUserSessions (userId: string, keep?: string): Promise<number> {
+    const sessions = (await store.sessions.listByUser(userId)).filter((session) => session.id !== keep)
+    for (const session of sessions) await endSession(session.id)
+    return sessions.length
+  }
+
+  async function start (user: UserRecord, mode: SessionMode): Promise<SignedIn> {
+    const sid = randomUUID()
+    const csrf = mode === 'cookie' ? newCsrfToken() : undefined
+    const tokens = issueTokens(sign, settings, { user: publicUser(user), sid, fresh: true, ...(csrf === undefined ? {} : { csrf }) })
+    await store.sessions.create({ id: sid, userId: user.id, refreshJti: tokens.refreshJti, createdAt: epochSeconds(), expiresAt: tokens.refreshExpiresAt })
+    return { ...tokens, user: publicUser(user), ...(csrf === undefined ? {} : { csrf }) }
+  }
+
+  return {
+    /** Unknown users, wrong passwords and disabled users answer alike, after the same argon2 work. */
+    async login (username: string, password: string, mode: SessionMode): Promise<SignedIn> {
+      const user = await store.users.findByUsername(username)
+      const matches = user === undefined ? await verifyAgainstDecoy(password) : await verifyPassword(user.passwordHash, password)
+      if (user === undefined || !matches || user.disabled) throw new InvalidCredentialsError()
+      return await start(user, mode)
+    },
+
+    /**
+     * Rotates the refresh token: it works once. Presented again, it revokes the whole session. With the
+     * cookie transport, `csrfHeader` must match the token's csrf claim before anything changes.
+     */
+    async refresh (refreshToken: string, cookie?: { csrfHeader: string | string[] | undefined }): Promise<SignedIn> {
+      const claims = await verifier.verifyRefresh(refreshToken)
+      if (cookie !== undefined && !csrfMatches(claims.csrf, cookie.csrfHeader)) throw new CsrfError()
+      if (await store.revocations.isRevoked([{ kind: 'session', id: claims.sid }, { kind: 'subject', id: claims.sub }])) throw new TokenRevokedError()
+      const session = await store.sessions.find(claims.sid)
+      const user = session === undefined ? undefined : await store.users.findById(session.userId)
+      if (session === undefined || user === undefined || user.disabled || session.userId !== claims.sub) {
+        if (session !== undefined) await endSession(claims.sid)
+        throw new TokenRevokedError()
+      }
+      const tokens = issueTokens(sign, settings, { user: publicUser(user), sid: claims.sid, fresh: false, ...(claims.csrf === undefined ? {} : { csrf: claims.csrf }) })
+      const outcome = await store.sessions.rotate(claims.sid, claims.jti, tokens.refreshJti, tokens.refreshExpiresAt)
+      if (outcome !== 'rotated') {
+        // Reuse: a stolen token, or its owner racing a thief. Either way the session can no longer be trusted.
+        if (outcome === 'reused') await endSession(claims.sid)
+        throw new TokenRevokedError()
+      }
+      return { ...tokens, user: publicUser(user), ...(claims.csrf === undefined ? {} : { csrf: claims.csrf }) }
+    },
+
+    /** Ends the token's session; a service token (no session) is revoked by itself. */
+    async logout (claims: AccessClaims): Promise<void> {
+      if (claims.sid !== undefined) return await endSession(claims.sid)
+      await store.revocations.revoke({ kind: 'token', id: claims.jti, until: claims.exp + CLOCK_TOLERANCE_SECONDS })
+    },
+
+    revokeUserSessions,
+
+    async changePassword (claims: AccessClaims, currentPassword: string, newPassword: string): Promise<void> {
+      const user = await store.users.findById(claims.sub)
+      if (user === undefined || user.disabled) throw new TokenRevokedError()
+      if (!await verifyPassword(user.passwordHash, currentPassword)) throw new InvalidCredentialsError()
+      await store.users.update(user.id, { passwordHash: await hashPassword(newPassword) })
+      await revokeUserSessions(user.id, claims.sid)
+    }
+  }
+}
+
+export type SessionService = ReturnType<typeof createSessionService>
