@@ -1,0 +1,46 @@
+/** POST /auth/password: a fresh token, the current password, then the other sessions end. */
+import { test } from 'tap'
+import { build, MODES } from '../../helper.js'
+import { bearer, createUser, loginWithTokens, PASSWORD } from '../../support/auth.js'
+
+const NEW_PASSWORD = 'a new and longer passphrase'
+
+for (const mode of MODES) {
+  test(`${mode}: a fresh token changes the password and ends the other sessions, keeping this one`, async (t) => {
+    const app = await build(t, { mode })
+    await createUser(app, 'alice')
+    const here = await loginWithTokens(app, 'alice')
+    const elsewhere = await loginWithTokens(app, 'alice')
+    const res = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(here.accessToken), payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } })
+    t.equal(res.statusCode, 204)
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(here.accessToken) })).statusCode, 200, 'this session stays')
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(elsewhere.accessToken) })).json().code, 'AUTH_TOKEN_REVOKED')
+    t.equal((await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: elsewhere.refreshToken } })).statusCode, 401)
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: PASSWORD } })).statusCode, 401, 'the old password is gone')
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: NEW_PASSWORD } })).statusCode, 200)
+  })
+
+  test(`${mode}: a refreshed (not fresh) token is refused with AUTH_FRESH_REQUIRED`, async (t) => {
+    const app = await build(t, { mode })
+    await createUser(app, 'bob')
+    const session = await loginWithTokens(app, 'bob')
+    const refreshed = (await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: session.refreshToken } })).json()
+    const res = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(refreshed.access_token), payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } })
+    t.equal(res.statusCode, 401)
+    t.equal(res.json().code, 'AUTH_FRESH_REQUIRED')
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'bob', password: PASSWORD } })).statusCode, 200, 'nothing changed')
+  })
+
+  test(`${mode}: a wrong current password or a short new one changes nothing`, async (t) => {
+    const app = await build(t, { mode })
+    await createUser(app, 'carol')
+    const session = await loginWithTokens(app, 'carol')
+    const wrong = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: { current_password: 'not it', new_password: NEW_PASSWORD } })
+    t.equal(wrong.statusCode, 401)
+    t.equal(wrong.json().code, 'AUTH_INVALID_CREDENTIALS')
+    const short = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: { current_password: PASSWORD, new_password: 'short' } })
+    t.equal(short.statusCode, 400)
+    t.equal(short.json().code, 'FST_ERR_VALIDATION')
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'carol', password: PASSWORD } })).statusCode, 200)
+  })
+}
