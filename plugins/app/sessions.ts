@@ -29,7 +29,9 @@ async function sessions (fastify: FastifyInstance): Promise<void> {
     return setAll(this, sessionCookies(tokens, cookieSettings))
   })
   fastify.decorateReply('clearSessionCookies', function (this: FastifyReply) {
-    return setAll(this, clearedSessionCookies(cookieSettings))
+    // clearCookie sends both Max-Age=0 and an Expires in 1970: some clients (curl) honour only the latter.
+    for (const { name, attributes } of clearedSessionCookies(cookieSettings)) this.clearCookie(name, attributes)
+    return this
   })
 }
 

@@ -1,6 +1,6 @@
 /** POST /auth/login: a password for a session, in cookies (browsers) or as tokens (other clients). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CookieSessionReply, LoginBody, TokenReply } from '../../src/schemas/session.js'
+import { CookieSessionReply, LoginBody, TokenReply, cookieSessionReply, tokenReply } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 import { Type } from '@sinclair/typebox'
 
@@ -25,11 +25,9 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
       throw err
     }
     reply.header('cache-control', 'no-store')
-    if (session.csrf === undefined) {
-      return { access_token: session.accessToken, refresh_token: session.refreshToken, token_type: 'Bearer' as const, expires_in: session.expiresIn, user: session.user }
-    }
+    if (session.csrf === undefined) return tokenReply(session)
     reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })
-    return { user: session.user, csrf_token: session.csrf, expires_in: session.expiresIn }
+    return cookieSessionReply({ ...session, csrf: session.csrf })
   })
 }
 

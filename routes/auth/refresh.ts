@@ -1,7 +1,7 @@
 /** POST /auth/refresh: a refresh token for a new pair; each works once, and a reused one ends the session. */
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { CookieSessionReply, RefreshBody, TokenReply } from '../../src/schemas/session.js'
+import { CookieSessionReply, RefreshBody, TokenReply, cookieSessionReply, tokenReply } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 import { MissingTokenError } from '../../src/errors.js'
 
@@ -21,16 +21,13 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     const fromBody = request.body.refresh_token
-    if (fromBody !== undefined) {
-      const session = await fastify.sessions.refresh(fromBody)
-      return { access_token: session.accessToken, refresh_token: session.refreshToken, token_type: 'Bearer' as const, expires_in: session.expiresIn, user: session.user }
-    }
+    if (fromBody !== undefined) return tokenReply(await fastify.sessions.refresh(fromBody))
     const fromCookie = request.cookies.refresh_token
     if (fromCookie === undefined || fromCookie === '') throw new MissingTokenError()
     const session = await fastify.sessions.refresh(fromCookie, { csrfHeader: request.headers['x-csrf-token'] })
     if (session.csrf === undefined) throw new MissingTokenError() // a token-mode refresh token in a cookie: not a browser session
     reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })
-    return { user: session.user, csrf_token: session.csrf, expires_in: session.expiresIn }
+    return cookieSessionReply({ ...session, csrf: session.csrf })
   })
 }
 

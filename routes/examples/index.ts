@@ -1,7 +1,7 @@
 /** The seed tutorial's protected routes: any signed-in user, and admins only. */
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { SessionUserReply } from '../../src/schemas/session.js'
+import { SessionUserReply, sessionUserOf } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 
 const DashboardReply = Type.Object({ logged_in_as: SessionUserReply })
@@ -11,10 +11,7 @@ const examples: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/dashboard', {
     config: { auth: {} },
     schema: { tags: ['examples'], summary: 'Who is signed in (the tutorial\'s @jwt_required route)', response: { 200: DashboardReply, 401: ErrorReply, 503: ErrorReply } }
-  }, async (request) => {
-    const claims = request.requireClaims()
-    return { logged_in_as: { id: claims.sub, username: claims.username ?? claims.sub, roles: claims.roles } }
-  })
+  }, async (request) => ({ logged_in_as: sessionUserOf(request.requireClaims()) }))
 
   fastify.get('/admin-panel', {
     config: { auth: { roles: ['admin'] } },

@@ -1,5 +1,5 @@
 /** Request and reply bodies of the session routes. */
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './user.js'
 import { MAX_TOKEN_LENGTH } from '../tokens/verify.js'
 
@@ -37,3 +37,26 @@ export const PasswordBody = Type.Object({
   current_password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
   new_password: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
 }, { additionalProperties: false })
+
+interface IssuedSession {
+  accessToken: string
+  refreshToken: string
+  expiresIn: number
+  user: Static<typeof SessionUserReply>
+  csrf?: string
+}
+
+/** The token-mode answer of login and refresh. */
+export function tokenReply (session: IssuedSession): Static<typeof TokenReply> {
+  return { access_token: session.accessToken, refresh_token: session.refreshToken, token_type: 'Bearer', expires_in: session.expiresIn, user: session.user }
+}
+
+/** The cookie-mode answer of login and refresh (the tokens themselves go in the cookies). */
+export function cookieSessionReply (session: IssuedSession & { csrf: string }): Static<typeof CookieSessionReply> {
+  return { user: session.user, csrf_token: session.csrf, expires_in: session.expiresIn }
+}
+
+/** Who an access token says its bearer is. */
+export function sessionUserOf (claims: { sub: string, username?: string, roles: string[] }): Static<typeof SessionUserReply> {
+  return { id: claims.sub, username: claims.username ?? claims.sub, roles: claims.roles }
+}
