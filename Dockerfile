@@ -2,13 +2,12 @@
 # Build stage: full Node image, which has the compilers better-sqlite3 falls back to.
 FROM node:20-bookworm AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 COPY plugins ./plugins
 COPY routes ./routes
-RUN npm run build && npm prune --omit=dev
+# npm ci also builds (the prepare script), so the operator CLI's bin exists.
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 # Runtime stage: slim image, compiled code and production dependencies only, as the unprivileged node user.
 FROM node:20-bookworm-slim

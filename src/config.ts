@@ -50,6 +50,14 @@ const Origins = Type.Transform(Type.String({ description: 'comma-separated origi
     return url.origin
   })).Encode((origins) => origins.join(','))
 
+const PublicUrl = Type.Transform(Type.String({ description: 'absolute URL where clients reach gatehouse, for metadata', expected: 'an absolute http(s) URL' }))
+  .Decode((text) => {
+    let url: URL | undefined
+    try { url = new URL(text) } catch {}
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error('expected an absolute http(s) URL')
+    return url.href.replace(/\/$/, '')
+  }).Encode((text) => text)
+
 const NonEmpty = (fallback: string | undefined, description: string) => Type.String({
   minLength: 1, maxLength: 256, description, expected: 'a non-empty string', ...(fallback === undefined ? {} : { default: fallback })
 })
@@ -80,6 +88,7 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL: Duration('7d', 'refresh token (session) lifetime'),
   COOKIE_SECURE: Type.Boolean({ default: true, description: 'Secure attribute on cookies', expected: 'true or false' }),
   CORS_ORIGINS: Type.Optional(Origins),
+  PUBLIC_URL: Type.Optional(PublicUrl),
   LOG_LEVEL: OneOf(LOG_LEVELS, { default: 'info', description: 'pino log level', expected: `one of ${LOG_LEVELS.join(', ')}` }),
   SWEEP_INTERVAL: Duration('10m', 'how often embedded mode deletes expired rows'),
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30, description: 'failed logins from one client address per window', expected: 'a whole number from 1' }),

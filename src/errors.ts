@@ -13,11 +13,20 @@ export const FreshTokenRequiredError = createError('AUTH_FRESH_REQUIRED', 'This 
 export const ForbiddenError = createError<[string]>('AUTH_FORBIDDEN', 'Missing %s', 403)
 export const CsrfError = createError('AUTH_CSRF', 'A cookie-authenticated request must carry the X-CSRF-Token header', 403)
 
-// 404, 409, 429: the resource or the pace.
+// 400, 404, 409, 429: the input, the resource, the state, the pace.
+export const WeakPasswordError = createError<[string]>('WEAK_PASSWORD', 'The password %s', 400)
+export const LastAdminError = createError('LAST_ADMIN', 'This would leave no enabled admin: add or enable another admin first', 409)
 export const NotFoundError = createError<[string]>('NOT_FOUND', '%s not found', 404)
 export const RouteNotFoundError = createError<[string, string]>('NOT_FOUND', 'Route %s %s not found', 404)
 export const UsernameTakenError = createError<[string]>('USERNAME_TAKEN', 'The username %s is taken', 409)
 export const RateLimitedError = createError<[string]>('RATE_LIMITED', 'Too many requests, retry in %s', 429)
+
+// OAuth 2.0 token endpoint errors (RFC 6749 5.2): answered as { error, error_description } besides our shape.
+export const OAuthInvalidRequestError = createError<[string]>('OAUTH_INVALID_REQUEST', '%s', 400)
+export const OAuthInvalidClientError = createError<[string]>('OAUTH_INVALID_CLIENT', '%s', 401)
+export const OAuthUnsupportedGrantTypeError = createError<[string]>('OAUTH_UNSUPPORTED_GRANT_TYPE', '%s', 400)
+export const OAuthInvalidScopeError = createError<[string]>('OAUTH_INVALID_SCOPE', '%s', 400)
+export const OAUTH_CODE_PREFIX = 'OAUTH_'
 
 // 503: a dependency is away; protected routes refuse rather than guess.
 export const ServiceUnavailableError = createError<[string]>('SERVICE_UNAVAILABLE', 'Service unavailable: %s', 503)

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import { INVALID_TOKEN_CODES, RouteNotFoundError } from '../../src/errors.js'
+import { INVALID_TOKEN_CODES, OAUTH_CODE_PREFIX, RouteNotFoundError } from '../../src/errors.js'
 import type { ErrorReplyBody } from '../../src/schemas/error.js'
 
 /** RFC 6750 3: the challenge; error="invalid_token" only when a token was sent and failed. */
@@ -16,9 +16,21 @@ export function bearerChallenge (code: string, message: string): string {
 }
 
 function send (reply: FastifyReply, statusCode: number, code: string, message: string) {
+  if (code.startsWith(OAUTH_CODE_PREFIX)) return sendOAuth(reply, statusCode, code, message)
   const body: ErrorReplyBody = { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message }
   if (statusCode === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', bearerChallenge(code, message))
   return reply.code(statusCode).type('application/json; charset=utf-8').send(body)
+}
+
+/**
+ * RFC 6749 5.2: the token endpoint's errors carry `error` (invalid_client, ...) and `error_description`;
+ * statusCode, code and message are kept, so the answer still has every field of our shape.
+ */
+function sendOAuth (reply: FastifyReply, statusCode: number, code: string, message: string) {
+  const error = code.slice(OAUTH_CODE_PREFIX.length).toLowerCase()
+  if (statusCode === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="gatehouse"')
+  return reply.code(statusCode).headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).type('application/json; charset=utf-8')
+    .send({ statusCode, code, error, error_description: message, message })
 }
 
 async function errorHandler (fastify: FastifyInstance): Promise<void> {

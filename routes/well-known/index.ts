@@ -1,4 +1,4 @@
-/** GET /.well-known/jwks.json: the public keys that verify gatehouse's tokens (RFC 7517). */
+/** /.well-known: the public keys that verify gatehouse's tokens (RFC 7517) and the server's metadata (RFC 8414). */
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 
@@ -19,6 +19,16 @@ const JwksReply = Type.Object({
   }))
 }, { title: 'JSON Web Key Set' })
 
+const MetadataReply = Type.Object({
+  issuer: Type.String({ description: 'equal to the iss of every token' }),
+  token_endpoint: Type.String(),
+  jwks_uri: Type.String(),
+  grant_types_supported: Type.Array(Type.String()),
+  token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  response_types_supported: Type.Array(Type.String()),
+  scopes_supported: Type.Array(Type.String())
+}, { title: 'Authorization server metadata' })
+
 const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/jwks.json', {
     config: { auth: 'public' },
@@ -26,6 +36,23 @@ const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300')
     return fastify.keyRing.jwks
+  })
+
+  fastify.get('/oauth-authorization-server', {
+    config: { auth: 'public' },
+    schema: { tags: ['oauth'], summary: 'Authorization server metadata (RFC 8414); URLs from PUBLIC_URL, else the request\'s host', response: { 200: MetadataReply } }
+  }, async (request) => {
+    const base = fastify.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`
+    const clients = await fastify.clientAdmin.list(1000)
+    return {
+      issuer: fastify.config.JWT_ISSUER,
+      token_endpoint: `${base}/auth/token`,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      response_types_supported: [], // no authorization endpoint: services only use the token endpoint
+      scopes_supported: [...new Set(clients.flatMap((client) => client.scopes))].sort()
+    }
   })
 }
 

@@ -10,6 +10,7 @@ import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../passwords.j
 import { CsrfError, InvalidCredentialsError, TokenRevokedError } from '../errors.js'
 import { epochSeconds } from '../ids.js'
 import { issueTokens, type IssuedTokens, type SessionUser, type TokenSettings } from './issue.js'
+import { createSessionRevoker } from './revoke.js'
 import { CLOCK_TOLERANCE_SECONDS } from '../tokens/verify.js'
 
 export type SessionMode = 'cookie' | 'token'
@@ -29,20 +30,7 @@ export interface SessionServiceOptions {
 const publicUser = (user: UserRecord): SessionUser => ({ id: user.id, username: user.username, roles: user.roles })
 
 export function createSessionService ({ store, sign, verifier, settings }: SessionServiceOptions) {
-  // A revoked session must outlive every access token it issued (refresh tokens die with the session record).
-  const revokedUntil = () => epochSeconds() + settings.accessTtl + CLOCK_TOLERANCE_SECONDS
-
-  async function endSession (sid: string): Promise<void> {
-    await store.revocations.revoke({ kind: 'session', id: sid, until: revokedUntil() }) // first: fail closed if this fails
-    await store.sessions.delete(sid)
-  }
-
-  /** Ends every session of a user, but `keep`. */
-  async function revokeUserSessions (userId: string, keep?: string): Promise<number> {
-    const sessions = (await store.sessions.listByUser(userId)).filter((session) => session.id !== keep)
-    for (const session of sessions) await endSession(session.id)
-    return sessions.length
-  }
+  const { endSession, revokeUserSessions } = createSessionRevoker(store, settings.accessTtl)
 
   async function start (user: UserRecord, mode: SessionMode): Promise<SignedIn> {
     const sid = randomUUID()

@@ -1,0 +1,68 @@
+/** /admin/users: manage users (role admin). Passwords and hashes never leave: the reply schemas have no such field. */
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { UserReply } from '../../src/schemas/user.js'
+import { CreateUserBody, IdParams, PageQuery, RevokedSessionsReply, UpdateUserBody } from '../../src/schemas/admin.js'
+import { ErrorReply } from '../../src/schemas/error.js'
+
+const admin = { auth: { roles: ['admin'] } }
+const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 503: ErrorReply }
+
+interface StoredUser { id: string, username: string, roles: string[], disabled: boolean, createdAt: string, updatedAt: string }
+const toReply = (user: StoredUser) => ({ id: user.id, username: user.username, roles: user.roles, disabled: user.disabled, created_at: user.createdAt, updated_at: user.updatedAt })
+
+const users: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get('/users', {
+    config: admin,
+    schema: {
+      tags: ['admin'],
+      summary: 'List users in creation order, a page at a time',
+      querystring: PageQuery,
+      response: { 200: Type.Object({ users: Type.Array(UserReply), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors }
+    }
+  }, async (request) => {
+    const page = await fastify.userAdmin.list(request.query.limit + 1, request.query.cursor)
+    const shown = page.slice(0, request.query.limit)
+    return { users: shown.map(toReply), next_cursor: page.length > shown.length ? shown[shown.length - 1]?.id ?? null : null }
+  })
+
+  fastify.post('/users', {
+    config: admin,
+    schema: { tags: ['admin'], summary: 'Create a user', body: CreateUserBody, response: { 201: UserReply, ...errors } }
+  }, async (request, reply) => {
+    const user = await fastify.userAdmin.create({ ...request.body, roles: request.body.roles ?? [] })
+    return reply.code(201).send(toReply(user))
+  })
+
+  fastify.get('/users/:id', {
+    config: admin,
+    schema: { tags: ['admin'], summary: 'One user', params: IdParams, response: { 200: UserReply, ...errors } }
+  }, async (request) => toReply(await fastify.userAdmin.find(request.params.id)))
+
+  fastify.patch('/users/:id', {
+    config: admin,
+    schema: {
+      tags: ['admin'],
+      summary: 'Change a user\'s password, roles or status',
+      description: 'A new password, other roles or disabling revokes the user\'s sessions at once. The last enabled admin cannot be demoted or disabled (409 LAST_ADMIN).',
+      params: IdParams,
+      body: UpdateUserBody,
+      response: { 200: UserReply, ...errors }
+    }
+  }, async (request) => toReply(await fastify.userAdmin.update(request.params.id, request.body)))
+
+  fastify.delete('/users/:id', {
+    config: admin,
+    schema: { tags: ['admin'], summary: 'Delete a user and revoke its sessions', params: IdParams, response: { 204: Type.Null(), ...errors } }
+  }, async (request, reply) => {
+    await fastify.userAdmin.remove(request.params.id)
+    return reply.code(204).send(null)
+  })
+
+  fastify.delete('/users/:id/sessions', {
+    config: admin,
+    schema: { tags: ['admin'], summary: 'Revoke every session of a user', params: IdParams, response: { 200: RevokedSessionsReply, ...errors } }
+  }, async (request) => ({ revoked_sessions: await fastify.userAdmin.revokeSessions(request.params.id) }))
+}
+
+export default users

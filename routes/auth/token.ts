@@ -1,0 +1,57 @@
+/** POST /auth/token: OAuth 2.0 client credentials (RFC 6749 4.4) for services calling services. */
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { OAuthInvalidClientError, OAuthInvalidRequestError } from '../../src/errors.js'
+import { readClientCredentials } from '../../src/oauth/client-authentication.js'
+
+const TokenRequest = Type.Object({
+  grant_type: Type.Optional(Type.String({ maxLength: 128 })),
+  scope: Type.Optional(Type.String({ maxLength: 2048 })),
+  client_id: Type.Optional(Type.String({ maxLength: 256 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 512 }))
+}) // other parameters are allowed and ignored, as RFC 6749 3.2 says
+
+const OAuthError = Type.Object({
+  error: Type.String({ description: 'invalid_request, invalid_client, unsupported_grant_type or invalid_scope' }),
+  error_description: Type.String(),
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  message: Type.String()
+}, { title: 'OAuth error (RFC 6749 5.2)' })
+
+const ServiceTokenReply = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer(),
+  scope: Type.String({ description: 'space-separated scopes granted' })
+})
+
+const token: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post('/token', {
+    config: { auth: 'public' },
+    attachValidation: true, // a malformed request answers invalid_request, in the RFC's shape
+    schema: {
+      tags: ['oauth'],
+      summary: 'Client credentials grant: a service token',
+      description: 'application/x-www-form-urlencoded: grant_type=client_credentials and an optional scope. The client authenticates with HTTP Basic or client_id and client_secret, never both.',
+      consumes: ['application/x-www-form-urlencoded'],
+      body: TokenRequest,
+      response: { 200: ServiceTokenReply, 400: OAuthError, 401: OAuthError, 429: OAuthError, 503: OAuthError }
+    }
+  }, async (request, reply) => {
+    if (request.validationError !== undefined) throw new OAuthInvalidRequestError(request.validationError.message)
+    const credentials = readClientCredentials(request.headers.authorization, request.body)
+    if (credentials.via === 'basic') reply.header('www-authenticate', 'Basic realm="gatehouse", Bearer realm="gatehouse"')
+    await fastify.loginThrottle.assertAllowed(request, reply, `client:${credentials.clientId}`)
+    try {
+      const issued = await fastify.clientCredentials({ grantType: request.body.grant_type, scope: request.body.scope, ...credentials })
+      reply.removeHeader('www-authenticate')
+      return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(issued)
+    } catch (err) {
+      if (err instanceof OAuthInvalidClientError) await fastify.loginThrottle.recordFailure(request, `client:${credentials.clientId}`)
+      throw err
+    }
+  })
+}
+
+export default token

@@ -1,0 +1,80 @@
+/**
+ * User administration, shared by the admin API and the CLI: the password policy, hashing, the last-admin
+ * guard, and revoking a user's sessions whenever what their tokens say stops being true.
+ */
+import type { UserRecord, UserStore } from '../stores/users.js'
+import type { SessionRevoker } from '../sessions/revoke.js'
+import { hashPassword } from '../passwords.js'
+import { passwordProblem } from '../password-policy.js'
+import { LastAdminError, NotFoundError, WeakPasswordError } from '../errors.js'
+
+export const ADMIN_ROLE = 'admin'
+
+export interface UserChangesInput {
+  password?: string
+  roles?: string[]
+  disabled?: boolean
+}
+
+const isEnabledAdmin = (user: UserRecord) => !user.disabled && user.roles.includes(ADMIN_ROLE)
+
+export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
+  async function find (id: string): Promise<UserRecord> {
+    const user = await users.findById(id)
+    if (user === undefined) throw new NotFoundError('User')
+    return user
+  }
+
+  async function checkedHash (password: string): Promise<string> {
+    const problem = passwordProblem(password)
+    if (problem !== undefined) throw new WeakPasswordError(problem)
+    return await hashPassword(password)
+  }
+
+  /** Refuses a change that would leave no enabled admin. A check, then the write: two admins demoting each other at the same instant could both pass. */
+  async function guardLastAdmin (user: UserRecord, after: UserRecord | undefined): Promise<void> {
+    if (!isEnabledAdmin(user) || (after !== undefined && isEnabledAdmin(after))) return
+    for (let page = await users.list({ limit: 500 }); page.length > 0; page = await users.list({ limit: 500, after: page[page.length - 1]?.id })) {
+      if (page.some((other) => other.id !== user.id && isEnabledAdmin(other))) return
+    }
+    throw new LastAdminError()
+  }
+
+  return {
+    find,
+    async list (limit: number, after?: string) {
+      return await users.list({ limit, ...(after === undefined ? {} : { after }) })
+    },
+    async create (input: { username: string, password: string, roles: string[] }) {
+      return await users.create({ username: input.username, passwordHash: await checkedHash(input.password), roles: [...new Set(input.roles)] })
+    },
+    /** A new password, other roles or disabling ends the user's sessions: their tokens no longer tell the truth. */
+    async update (id: string, changes: UserChangesInput): Promise<UserRecord> {
+      const user = await find(id)
+      const roles = changes.roles === undefined ? undefined : [...new Set(changes.roles)]
+      await guardLastAdmin(user, { ...user, ...(roles === undefined ? {} : { roles }), ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }) })
+      const passwordHash = changes.password === undefined ? undefined : await checkedHash(changes.password)
+      const updated = await users.update(id, {
+        ...(passwordHash === undefined ? {} : { passwordHash }),
+        ...(roles === undefined ? {} : { roles }),
+        ...(changes.disabled === undefined ? {} : { disabled: changes.disabled })
+      })
+      if (updated === undefined) throw new NotFoundError('User')
+      const rolesChanged = roles !== undefined && [...roles].sort().join(' ') !== [...user.roles].sort().join(' ')
+      if (passwordHash !== undefined || rolesChanged || changes.disabled === true) await revoker.revokeUserSessions(id)
+      return updated
+    },
+    async remove (id: string): Promise<void> {
+      const user = await find(id)
+      await guardLastAdmin(user, undefined)
+      await revoker.revokeUserSessions(id)
+      if (!await users.delete(id)) throw new NotFoundError('User')
+    },
+    async revokeSessions (id: string): Promise<number> {
+      await find(id)
+      return await revoker.revokeUserSessions(id)
+    }
+  }
+}
+
+export type UserAdmin = ReturnType<typeof createUserAdmin>

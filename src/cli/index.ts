@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/** The operator CLI: users and service clients, straight on the configured store (DATA_DIR or REDIS_URL). */
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.js'
+import { openStore } from '../stores/index.js'
+import { closeRedis, openRedis } from '../stores/redis/index.js'
+import { createSessionRevoker } from '../sessions/revoke.js'
+import { createUserAdmin } from '../admin/users.js'
+import { createClientAdmin } from '../admin/clients.js'
+import { runCommand, UsageError, USAGE } from './commands.js'
+
+async function readStdin (): Promise<string> {
+  if (process.stdin.isTTY) return ''
+  let text = ''
+  for await (const chunk of process.stdin) text += String(chunk)
+  return text.split(/\r?\n/)[0] ?? ''
+}
+
+async function main (argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string', multiple: true },
+      scope: { type: 'string', multiple: true },
+      password: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  })
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(USAGE)
+    return values.help ? 0 : 2
+  }
+  const config = loadConfig(process.env)
+  const redis = config.REDIS_URL === undefined ? null : await openRedis(config.REDIS_URL)
+  const store = openStore(config, redis)
+  try {
+    const revoker = createSessionRevoker(store, config.ACCESS_TOKEN_TTL)
+    const output = await runCommand(positionals, {
+      roles: values.role ?? [],
+      scopes: values.scope ?? [],
+      password: values.password,
+      json: values.json,
+      readPassword: readStdin
+    }, { users: createUserAdmin(store.users, revoker), clients: createClientAdmin(store.clients, revoker), userStore: store.users })
+    process.stdout.write(output.endsWith('\n') || output === '' ? output : `${output}\n`)
+    return 0
+  } finally {
+    await store.close()
+    if (redis !== null) await closeRedis(redis)
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2))
+} catch (err) {
+  process.stderr.write(`gatehouse: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exitCode = err instanceof UsageError ? 2 : 1
+}
