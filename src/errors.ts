@@ -6,6 +6,8 @@ export const MissingTokenError = createError('AUTH_MISSING_TOKEN', 'No access to
 export const InvalidTokenError = createError<[string]>('AUTH_INVALID_TOKEN', 'Invalid token: %s', 401)
 export const TokenExpiredError = createError('AUTH_TOKEN_EXPIRED', 'The token has expired', 401)
 export const TokenRevokedError = createError('AUTH_TOKEN_REVOKED', 'The token has been revoked', 401)
+// The same code: to the client, a reused refresh token is just revoked; the class lets us log what happened.
+export const RefreshReuseError = createError('AUTH_TOKEN_REVOKED', 'The token has been revoked', 401)
 export const InvalidCredentialsError = createError('AUTH_INVALID_CREDENTIALS', 'Invalid username or password', 401)
 export const FreshTokenRequiredError = createError('AUTH_FRESH_REQUIRED', 'This action needs a token from a password login', 401)
 

@@ -29,6 +29,7 @@ const clients: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { tags: ['admin'], summary: 'Register a service client; the answer holds its secret, shown this once', body: CreateClientBody, response: { 201: CreatedClientReply, ...errors } }
   }, async (request, reply) => {
     const { client, secret } = await fastify.clientAdmin.create(request.body)
+    request.securityEvent('client.created', { target_client_id: client.id })
     return reply.code(201).header('cache-control', 'no-store').send({ ...toReply(client), client_secret: secret })
   })
 
@@ -37,6 +38,7 @@ const clients: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { tags: ['admin'], summary: 'Remove a client; its tokens stop working at once', params: IdParams, response: { 204: Type.Null(), ...errors } }
   }, async (request, reply) => {
     await fastify.clientAdmin.remove(request.params.id)
+    request.securityEvent('client.deleted', { target_client_id: request.params.id })
     return reply.code(204).send(null)
   })
 }

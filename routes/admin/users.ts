@@ -31,6 +31,7 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { tags: ['admin'], summary: 'Create a user', body: CreateUserBody, response: { 201: UserReply, ...errors } }
   }, async (request, reply) => {
     const user = await fastify.userAdmin.create({ ...request.body, roles: request.body.roles ?? [] })
+    request.securityEvent('user.created', { target_user_id: user.id })
     return reply.code(201).send(toReply(user))
   })
 
@@ -49,20 +50,29 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
       body: UpdateUserBody,
       response: { 200: UserReply, ...errors }
     }
-  }, async (request) => toReply(await fastify.userAdmin.update(request.params.id, request.body)))
+  }, async (request) => {
+    const user = await fastify.userAdmin.update(request.params.id, request.body)
+    request.securityEvent('user.updated', { target_user_id: user.id, changes: Object.keys(request.body) })
+    return toReply(user)
+  })
 
   fastify.delete('/users/:id', {
     config: admin,
     schema: { tags: ['admin'], summary: 'Delete a user and revoke its sessions', params: IdParams, response: { 204: Type.Null(), ...errors } }
   }, async (request, reply) => {
     await fastify.userAdmin.remove(request.params.id)
+    request.securityEvent('user.deleted', { target_user_id: request.params.id })
     return reply.code(204).send(null)
   })
 
   fastify.delete('/users/:id/sessions', {
     config: admin,
     schema: { tags: ['admin'], summary: 'Revoke every session of a user', params: IdParams, response: { 200: RevokedSessionsReply, ...errors } }
-  }, async (request) => ({ revoked_sessions: await fastify.userAdmin.revokeSessions(request.params.id) }))
+  }, async (request) => {
+    const count = await fastify.userAdmin.revokeSessions(request.params.id)
+    request.securityEvent('user.sessions_revoked', { target_user_id: request.params.id, count })
+    return { revoked_sessions: count }
+  })
 }
 
 export default users

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CookieSessionReply, LoginBody, TokenReply, cookieSessionReply, tokenReply } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 import { Type } from '@sinclair/typebox'
+import { InvalidCredentialsError, RateLimitedError } from '../../src/errors.js'
 
 const login: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/login', {
@@ -16,14 +17,23 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, password, mode = 'cookie' } = request.body
-    await fastify.loginThrottle.assertAllowed(request, reply, username)
+    try {
+      await fastify.loginThrottle.assertAllowed(request, reply, username)
+    } catch (err) {
+      if (err instanceof RateLimitedError) request.securityEvent('login.rate_limited')
+      throw err
+    }
     let session
     try {
       session = await fastify.sessions.login(username, password, mode)
     } catch (err) {
-      if (err instanceof Error && 'code' in err && err.code === 'AUTH_INVALID_CREDENTIALS') await fastify.loginThrottle.recordFailure(request, username)
+      if (err instanceof InvalidCredentialsError) {
+        request.securityEvent('login.failed', await fastify.sessions.knownUserId(username))
+        await fastify.loginThrottle.recordFailure(request, username)
+      }
       throw err
     }
+    request.securityEvent('login.succeeded', { user_id: session.user.id, session_id: session.sid })
     reply.header('cache-control', 'no-store')
     if (session.csrf === undefined) return tokenReply(session)
     reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })

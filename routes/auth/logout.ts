@@ -10,7 +10,9 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
     config: { auth: {} },
     schema: { tags: ['auth'], summary: 'End this session: its access and refresh tokens stop working at once', response: responses }
   }, async (request, reply) => {
-    await fastify.sessions.logout(request.requireClaims())
+    const claims = request.requireClaims()
+    await fastify.sessions.logout(claims)
+    request.securityEvent('logout', { [claims.sid === undefined ? 'client_id' : 'user_id']: claims.sub, ...(claims.sid === undefined ? {} : { session_id: claims.sid }) })
     return reply.clearSessionCookies().code(204).send()
   })
 
@@ -21,6 +23,7 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
     const claims = request.requireClaims()
     if (claims.sid === undefined) await fastify.sessions.logout(claims) // a service token has no sessions: revoke it alone
     else await fastify.sessions.revokeUserSessions(claims.sub)
+    request.securityEvent('logout_all', { user_id: claims.sub })
     return reply.clearSessionCookies().code(204).send()
   })
 }

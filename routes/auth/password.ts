@@ -14,7 +14,9 @@ const password: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 204: Type.Null({ description: 'Changed; the other sessions are revoked, this one stays' }), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply }
     }
   }, async (request, reply) => {
-    await fastify.sessions.changePassword(request.requireClaims(), request.body.current_password, request.body.new_password)
+    const claims = request.requireClaims()
+    await fastify.sessions.changePassword(claims, request.body.current_password, request.body.new_password)
+    request.securityEvent('password.changed', { user_id: claims.sub, ...(claims.sid === undefined ? {} : { session_id: claims.sid }) })
     return reply.code(204).send(null)
   })
 }

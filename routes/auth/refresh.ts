@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CookieSessionReply, RefreshBody, TokenReply, cookieSessionReply, tokenReply } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
-import { MissingTokenError } from '../../src/errors.js'
+import { MissingTokenError, RefreshReuseError } from '../../src/errors.js'
 
 const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/refresh', {
@@ -21,10 +21,18 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     const fromBody = request.body.refresh_token
-    if (fromBody !== undefined) return tokenReply(await fastify.sessions.refresh(fromBody))
     const fromCookie = request.cookies.refresh_token
-    if (fromCookie === undefined || fromCookie === '') throw new MissingTokenError()
-    const session = await fastify.sessions.refresh(fromCookie, { csrfHeader: request.headers['x-csrf-token'] })
+    const presented = fromBody ?? fromCookie
+    if (presented === undefined || presented === '') throw new MissingTokenError()
+    let session
+    try {
+      session = await fastify.sessions.refresh(presented, fromBody === undefined ? { csrfHeader: request.headers['x-csrf-token'] } : undefined)
+    } catch (err) {
+      if (err instanceof RefreshReuseError) request.securityEvent('refresh.reuse_detected', fastify.sessions.describeRefreshToken(presented))
+      throw err
+    }
+    request.securityEvent('refresh.succeeded', { user_id: session.user.id, session_id: session.sid })
+    if (fromBody !== undefined) return tokenReply(session)
     if (session.csrf === undefined) throw new MissingTokenError() // a token-mode refresh token in a cookie: not a browser session
     reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })
     return cookieSessionReply({ ...session, csrf: session.csrf })

@@ -46,9 +46,13 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
     try {
       const issued = await fastify.clientCredentials({ grantType: request.body.grant_type, scope: request.body.scope, ...credentials })
       reply.removeHeader('www-authenticate')
+      request.securityEvent('client.token_issued', { client_id: credentials.clientId, scope: issued.scope })
       return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(issued)
     } catch (err) {
-      if (err instanceof OAuthInvalidClientError) await fastify.loginThrottle.recordFailure(request, `client:${credentials.clientId}`)
+      if (err instanceof OAuthInvalidClientError) {
+        request.securityEvent('client.authentication_failed', { client_id: credentials.clientId })
+        await fastify.loginThrottle.recordFailure(request, `client:${credentials.clientId}`)
+      }
       throw err
     }
   })

@@ -18,6 +18,7 @@ export interface SessionUser {
 }
 
 export interface IssuedTokens {
+  sid: string
   accessToken: string
   refreshToken: string
   refreshJti: string
@@ -41,5 +42,5 @@ export function issueTokens (sign: TokenSigner, settings: TokenSettings, grant: 
     ...csrf
   }
   const refresh: RefreshClaims = { ...common, exp: iat + settings.refreshTtl, jti: randomUUID(), type: 'refresh', sid: grant.sid, ...csrf }
-  return { accessToken: sign(access), refreshToken: sign(refresh), refreshJti: refresh.jti, expiresIn: settings.accessTtl, refreshExpiresAt: refresh.exp }
+  return { sid: grant.sid, accessToken: sign(access), refreshToken: sign(refresh), refreshJti: refresh.jti, expiresIn: settings.accessTtl, refreshExpiresAt: refresh.exp }
 }

@@ -1,13 +1,14 @@
 /** Sessions: sign in with a password, refresh with rotation and reuse detection, sign out, change the password. */
 import { randomUUID } from 'node:crypto'
+import { createDecoder } from 'fast-jwt'
 import type { Store } from '../stores/store.js'
 import type { UserRecord } from '../stores/users.js'
 import type { TokenSigner } from '../tokens/sign.js'
 import type { TokenVerifier } from '../tokens/verify.js'
-import type { AccessClaims } from '../tokens/claims.js'
+import { refreshClaimsChecker, type AccessClaims } from '../tokens/claims.js'
 import { csrfMatches, newCsrfToken } from '../tokens/csrf.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../passwords.js'
-import { CsrfError, InvalidCredentialsError, TokenRevokedError } from '../errors.js'
+import { CsrfError, InvalidCredentialsError, RefreshReuseError, TokenRevokedError } from '../errors.js'
 import { epochSeconds } from '../ids.js'
 import { issueTokens, type IssuedTokens, type SessionUser, type TokenSettings } from './issue.js'
 import { createSessionRevoker } from './revoke.js'
@@ -27,6 +28,8 @@ export interface SessionServiceOptions {
   settings: TokenSettings
 }
 
+const decodeUnverified = createDecoder()
+
 const publicUser = (user: UserRecord): SessionUser => ({ id: user.id, username: user.username, roles: user.roles })
 
 export function createSessionService ({ store, sign, verifier, settings }: SessionServiceOptions) {
@@ -41,6 +44,18 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
   }
 
   return {
+    /** For a failed login's security event: the targeted user's id when there is such a user. */
+    async knownUserId (username: string): Promise<{ user_id?: string }> {
+      const user = await store.users.findByUsername(username)
+      return user === undefined ? {} : { user_id: user.id }
+    },
+
+    /** For a reuse's security event: whose session a refresh token (verified moments before) belongs to. */
+    describeRefreshToken (token: string): { user_id?: string, session_id?: string } {
+      const claims: unknown = decodeUnverified(token)
+      return refreshClaimsChecker.Check(claims) ? { user_id: claims.sub, session_id: claims.sid } : {}
+    },
+
     /** Unknown users, wrong passwords and disabled users answer alike, after the same argon2 work. */
     async login (username: string, password: string, mode: SessionMode): Promise<SignedIn> {
       const user = await store.users.findByUsername(username)
@@ -67,7 +82,10 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
       const outcome = await store.sessions.rotate(claims.sid, claims.jti, tokens.refreshJti, tokens.refreshExpiresAt)
       if (outcome !== 'rotated') {
         // Reuse: a stolen token, or its owner racing a thief. Either way the session can no longer be trusted.
-        if (outcome === 'reused') await endSession(claims.sid)
+        if (outcome === 'reused') {
+          await endSession(claims.sid)
+          throw new RefreshReuseError()
+        }
         throw new TokenRevokedError()
       }
       return { ...tokens, user: publicUser(user), ...(claims.csrf === undefined ? {} : { csrf: claims.csrf }) }

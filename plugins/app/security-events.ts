@@ -1,0 +1,20 @@
+/** `request.securityEvent(event, fields)`: one pino line with `event`, the request id, the client address and the actor. */
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { SecurityEvent, SecurityEventFields } from '../../src/security-events.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    securityEvent (event: SecurityEvent, fields?: SecurityEventFields): void
+  }
+}
+
+async function securityEvents (fastify: FastifyInstance): Promise<void> {
+  fastify.decorateRequest('securityEvent', function (this: FastifyRequest, event: SecurityEvent, fields: SecurityEventFields = {}) {
+    // The admin acting, when an admin route is the cause; the request logger adds reqId.
+    const actor = this.claims === null ? {} : { actor_id: this.claims.sub }
+    this.log.info({ event, ip: this.ip, ...actor, ...fields }, `security event ${event}`)
+  })
+}
+
+export default fp(securityEvents, { name: 'security-events', fastify: '5.x', dependencies: ['route-guards'] })

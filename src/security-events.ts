@@ -1,0 +1,34 @@
+/** Security events: one structured log line each, for operators to grep or ship. Never a password, token or secret. */
+
+export const SECURITY_EVENTS = [
+  'login.succeeded', // user_id, session_id
+  'login.failed', // user_id when the user exists
+  'login.rate_limited',
+  'refresh.succeeded', // user_id, session_id
+  'refresh.reuse_detected', // user_id, session_id: the session is revoked
+  'logout', // user_id or client_id, session_id
+  'logout_all', // user_id
+  'password.changed', // user_id, session_id kept
+  'user.created', // target_user_id
+  'user.updated', // target_user_id, changes (field names only)
+  'user.deleted', // target_user_id
+  'user.sessions_revoked', // target_user_id, count
+  'client.created', // target_client_id
+  'client.deleted', // target_client_id
+  'client.token_issued', // client_id, scope
+  'client.authentication_failed' // client_id
+] as const
+
+export type SecurityEvent = typeof SECURITY_EVENTS[number]
+
+/** What an event line may carry besides its name, the request id and the client address. */
+export interface SecurityEventFields {
+  user_id?: string
+  client_id?: string
+  session_id?: string
+  target_user_id?: string
+  target_client_id?: string
+  changes?: string[]
+  count?: number
+  scope?: string
+}
