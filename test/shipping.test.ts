@@ -49,4 +49,6 @@ test('package.json pins Node 20 and starts the compiled server', async (t) => {
   t.equal(pkg.scripts.prestart, 'npm run build', 'npm start builds first, so a fresh clone starts after npm ci alone')
   t.match(pkg.scripts.test, /typecheck.*lint.*test:unit/)
   t.match(pkg.dependencies['better-sqlite3'], /^\^12\./, 'better-sqlite3 13 crashes on Node 20')
+  t.same(pkg.bin, { gatehouse: 'dist/src/cli/index.js' })
+  t.equal(pkg.scripts.prepare, 'npm run build', 'npm ci builds, so the CLI exists after it')
 })

@@ -1,6 +1,7 @@
 /** POST /auth/token: OAuth 2.0 client credentials (RFC 6749 4.4) for services calling services. */
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import formbody from '@fastify/formbody'
 import { OAuthInvalidClientError, OAuthInvalidRequestError } from '../../src/errors.js'
 import { readClientCredentials } from '../../src/oauth/client-authentication.js'
 
@@ -27,6 +28,9 @@ const ServiceTokenReply = Type.Object({
 })
 
 const token: FastifyPluginAsyncTypebox = async (fastify) => {
+  // Form bodies here only (this file is its own encapsulated plugin): elsewhere, accepting them would let any
+  // site's plain HTML form post to gatehouse without a CORS preflight (a login CSRF, for one).
+  await fastify.register(formbody)
   fastify.post('/token', {
     config: { auth: 'public' },
     attachValidation: true, // a malformed request answers invalid_request, in the RFC's shape
