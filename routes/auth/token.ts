@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import formbody from '@fastify/formbody'
 import { OAuthInvalidClientError, OAuthInvalidRequestError } from '../../src/errors.js'
 import { readClientCredentials } from '../../src/oauth/client-authentication.js'
+import { ErrorReply } from '../../src/schemas/error.js'
 
 const TokenRequest = Type.Object({
   grant_type: Type.Optional(Type.String({ maxLength: 128 })),
@@ -40,7 +41,8 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'application/x-www-form-urlencoded: grant_type=client_credentials and an optional scope. The client authenticates with HTTP Basic or client_id and client_secret, never both.',
       consumes: ['application/x-www-form-urlencoded'],
       body: TokenRequest,
-      response: { 200: ServiceTokenReply, 400: OAuthError, 401: OAuthError, 429: OAuthError, 503: OAuthError }
+      // Throttling and outages are not OAuth errors: they answer in gatehouse's own shape.
+      response: { 200: ServiceTokenReply, 400: OAuthError, 401: OAuthError, 429: ErrorReply, 503: ErrorReply }
     }
   }, async (request, reply) => {
     if (request.validationError !== undefined) throw new OAuthInvalidRequestError(request.validationError.message)

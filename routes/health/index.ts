@@ -18,6 +18,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { tags: ['health'], summary: 'The instance can serve: its store answers', response: { 200: ReadyReply, 503: ErrorReply } }
   }, async () => {
     if (!await fastify.store.ping()) throw new ServiceUnavailableError(`the ${fastify.store.mode === 'redis' ? 'Redis' : 'embedded'} store does not answer`)
+    if (!fastify.store.revocations.ready) throw new ServiceUnavailableError('revocations are not in sync with the store')
     return { status: 'ready' as const, store: fastify.store.mode }
   })
 }

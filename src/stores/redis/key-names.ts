@@ -16,7 +16,8 @@ export function redisKeyNames (prefix: string) {
     session: (sid: string) => `${prefix}session:${sid}`, //            hash, EXAT session expiry
     userSessions: (userId: string) => `${prefix}user-sessions:${userId}`, // set of sids, EXAT latest session expiry
     revocation: (kind: string, id: string) => `${prefix}{revocations}:${kind}:${id}`, // string, EXAT until
-    revocationIndex: `${prefix}{revocations}:index` //                 sorted set: "kind:id" scored by until
+    revocationIndex: `${prefix}{revocations}:index`, //                sorted set: "kind:id" scored by until
+    revocationChannel: `${prefix}revocations` //                       pub/sub channel: each revocation as JSON
   }
 }
 

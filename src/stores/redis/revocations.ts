@@ -5,11 +5,13 @@ import { defineScript } from './script.js'
 import type { Revocation, RevocationKind, RevocationStore } from '../revocations.js'
 import { epochSeconds } from '../../ids.js'
 
-// KEYS: revocation, index. ARGV: member, until. Revoking again never shortens a revocation in force.
+// KEYS: revocation, index. ARGV: member, until, channel, message. Revoking again never shortens a revocation
+// in force; the write and its announcement to every instance happen in one step.
 const REVOKE = defineScript(`
 local current = redis.call('EXPIRETIME', KEYS[1])
 if current < tonumber(ARGV[2]) then redis.call('SET', KEYS[1], '1', 'EXAT', ARGV[2]) end
 redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[1])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1`)
 
 const KINDS: readonly string[] = ['session', 'subject', 'token'] satisfies RevocationKind[]
@@ -17,7 +19,7 @@ const KINDS: readonly string[] = ['session', 'subject', 'token'] satisfies Revoc
 export function createRedisRevocationStore (redis: Redis, keys: RedisKeyNames): RevocationStore {
   return {
     async revoke ({ kind, id, until }) {
-      await REVOKE(redis, [keys.revocation(kind, id), keys.revocationIndex], [`${kind}:${id}`, until])
+      await REVOKE(redis, [keys.revocation(kind, id), keys.revocationIndex], [`${kind}:${id}`, until, keys.revocationChannel, JSON.stringify({ kind, id, until })])
     },
     async isRevoked (targets) {
       if (targets.length === 0) return false

@@ -1,0 +1,56 @@
+/**
+ * Revocations from every instance, through Redis pub/sub on a connection of its own. After each (re)connect
+ * it subscribes first and reloads second, so nothing published in between is lost.
+ */
+import type { Redis } from 'ioredis'
+import type { RevocationFeed } from '../revocation-view.js'
+import type { Revocation } from '../revocations.js'
+
+const KINDS: readonly string[] = ['session', 'subject', 'token']
+
+function parse (message: string): Revocation | undefined {
+  try {
+    const value: unknown = JSON.parse(message)
+    if (typeof value !== 'object' || value === null) return undefined
+    const { kind, id, until } = value as Record<string, unknown>
+    if (typeof kind !== 'string' || !KINDS.includes(kind) || typeof id !== 'string' || typeof until !== 'number') return undefined
+    return { kind: kind as Revocation['kind'], id, until }
+  } catch {
+    return undefined
+  }
+}
+
+export function createRedisRevocationFeed (redis: Redis, channel: string, retryMs = 250): RevocationFeed {
+  const subscriber = redis.duplicate({ lazyConnect: true, autoResubscribe: false, enableOfflineQueue: true })
+  subscriber.on('error', () => {}) // reconnection is ioredis's job; 'close' tells the view
+  let closed = false
+
+  return {
+    async start ({ onRevocation, onDown, onUp }) {
+      subscriber.on('message', (from: string, message: string) => {
+        if (from !== channel) return
+        const revocation = parse(message)
+        if (revocation !== undefined) onRevocation(revocation)
+      })
+      subscriber.on('close', onDown)
+      const sync = async (): Promise<void> => {
+        while (!closed && subscriber.status === 'ready') {
+          try {
+            await subscriber.subscribe(channel)
+            await onUp()
+            return
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, retryMs)) // the store may still be coming back
+          }
+        }
+      }
+      subscriber.on('ready', () => { sync().catch(() => {}) })
+      await subscriber.connect()
+      await sync()
+    },
+    async close () {
+      closed = true
+      subscriber.disconnect()
+    }
+  }
+}
