@@ -23,7 +23,7 @@ function parse (message: string): Revocation | undefined {
 export function createRedisRevocationFeed (redis: Redis, channel: string, retryMs = 250): RevocationFeed {
   const subscriber = redis.duplicate({ lazyConnect: true, autoResubscribe: false, enableOfflineQueue: true })
   subscriber.on('error', () => {}) // reconnection is ioredis's job; 'close' tells the view
-  let closed = false
+  const state = { closed: false } // read by the sync loop, set by close(): an object, so the loop sees the change
 
   return {
     async start ({ onRevocation, onDown, onUp }) {
@@ -34,7 +34,7 @@ export function createRedisRevocationFeed (redis: Redis, channel: string, retryM
       })
       subscriber.on('close', onDown)
       const sync = async (): Promise<void> => {
-        while (!closed && subscriber.status === 'ready') {
+        while (!state.closed && subscriber.status === 'ready') {
           try {
             await subscriber.subscribe(channel)
             await onUp()
@@ -49,7 +49,7 @@ export function createRedisRevocationFeed (redis: Redis, channel: string, retryM
       await sync()
     },
     async close () {
-      closed = true
+      state.closed = true
       subscriber.disconnect()
     }
   }
