@@ -46,8 +46,11 @@ async function waitForPong (url: string): Promise<void> {
   throw new Error(`redis-server at ${url} did not answer within 5 s`)
 }
 
-/** Starts a redis-server that this process owns; stop() kills it, start() brings it back on the same port. */
-export async function startRedisServer (): Promise<PrivateRedis> {
+/**
+ * Starts a redis-server that this process owns; stop() ends it, start() brings it back on the same port.
+ * Persistent ones keep an append-only file and stop gracefully, so a restart finds their data.
+ */
+export async function startRedisServer ({ persistent = false } = {}): Promise<PrivateRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-redis-'))
   const port = await freePort()
   const url = `redis://127.0.0.1:${port}`
@@ -56,7 +59,8 @@ export async function startRedisServer (): Promise<PrivateRedis> {
     url,
     port,
     async start () {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' })
+      const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], { stdio: 'ignore' })
       child.unref() // the server must not keep the test process alive; the exit handler kills it
       await waitForPong(url)
     },
@@ -64,7 +68,7 @@ export async function startRedisServer (): Promise<PrivateRedis> {
       const running = child
       child = undefined
       if (running === undefined || running.exitCode !== null) return
-      await new Promise((resolve) => { running.once('exit', resolve); running.kill('SIGKILL') })
+      await new Promise((resolve) => { running.once('exit', resolve); running.kill(persistent ? 'SIGTERM' : 'SIGKILL') })
     }
   }
   await server.start()
