@@ -61,7 +61,7 @@ async function authorization (fastify: FastifyInstance, opts: AuthorizationOptio
 
   fastify.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth
-    if (auth === 'public') return
+    if (auth === 'public' || request.is404) return // no route matched: the not-found handler answers 404, serving nothing
     if (auth === undefined) throw new MissingTokenError() // not declared through this plugin: refuse, never allow
     const presented = readAccessToken(request.headers, request.cookies)
     const claims = await verify(presented.token)

@@ -41,3 +41,12 @@ test('redis: ready follows Redis going away and coming back, live stays 200', as
   }
   t.ok(recovered, 'ready again within 10 s of Redis returning, without a restart')
 })
+
+test('an unknown route answers 404 in the error shape, with or without a token', async (t) => {
+  const app = await build(t, { mode: 'embedded' })
+  for (const headers of [{}, { authorization: 'Bearer nonsense' }]) {
+    const res = await app.inject({ url: '/no/such/route', headers })
+    t.equal(res.statusCode, 404)
+    t.same(res.json(), { statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: 'Route GET /no/such/route not found' })
+  }
+})
