@@ -4,7 +4,7 @@
  * With a feed (Redis pub/sub), revocations made by other instances arrive within milliseconds; while the
  * feed is down or the view not yet (re)loaded, the view may have missed one, so every check fails closed.
  */
-import type { Revocation, RevocationStore, RevocationTarget } from './revocations.js'
+import type { Revocation, RevocationKind, RevocationStore } from './revocations.js'
 import { ServiceUnavailableError } from '../errors.js'
 import { epochSeconds } from '../ids.js'
 
@@ -23,17 +23,16 @@ export interface RevocationView extends RevocationStore {
   close (): Promise<void>
 }
 
-const keyOf = ({ kind, id }: RevocationTarget) => `${kind}:${id}`
-
 export function createRevocationView (inner: RevocationStore, feed?: RevocationFeed, pruneIntervalMs = 60_000): RevocationView {
-  const until = new Map<string, number>()
+  // One map per kind, keyed by the bare id: no key strings to build on the hot path or to keep in memory.
+  const until: Record<RevocationKind, Map<string, number>> = { session: new Map(), subject: new Map(), token: new Map() }
   let ready = false
   let downSince: number | undefined
   let reloading: Promise<void> | undefined
 
-  const apply = (revocation: Revocation) => {
-    const key = keyOf(revocation)
-    if ((until.get(key) ?? 0) < revocation.until) until.set(key, revocation.until)
+  const apply = ({ kind, id, until: expiry }: Revocation) => {
+    const map = until[kind]
+    if ((map.get(id) ?? 0) < expiry) map.set(id, expiry)
   }
 
   // Revocations that arrive during a reload are applied as they come; the loaded list is merged, never swapped in.
@@ -45,13 +44,13 @@ export function createRevocationView (inner: RevocationStore, feed?: RevocationF
 
   const pruner = setInterval(() => {
     const now = epochSeconds()
-    for (const [key, expiry] of until) if (expiry <= now) until.delete(key)
+    for (const map of Object.values(until)) for (const [id, expiry] of map) if (expiry <= now) map.delete(id)
   }, pruneIntervalMs)
   pruner.unref()
 
   return {
     get ready () { return ready },
-    get size () { return until.size },
+    get size () { return until.session.size + until.subject.size + until.token.size },
     get lagSeconds () { return downSince === undefined ? 0 : Math.max(0, epochSeconds() - downSince) },
 
     async start () {
@@ -77,7 +76,7 @@ export function createRevocationView (inner: RevocationStore, feed?: RevocationF
     async isRevoked (targets) {
       if (!ready) throw new ServiceUnavailableError('revocations are not in sync with the store')
       const now = epochSeconds()
-      return targets.some((target) => (until.get(keyOf(target)) ?? 0) > now)
+      return targets.some(({ kind, id }) => (until[kind].get(id) ?? 0) > now)
     },
 
     listActive: async () => await inner.listActive(),
