@@ -21,7 +21,8 @@ export interface VerificationKey {
 }
 
 export interface VerifierOptions {
-  findKey: (kid: string) => VerificationKey | undefined
+  /** Our own keys only; may look further (a JWKS refetch) for a kid it does not know yet. */
+  findKey: (kid: string) => VerificationKey | undefined | Promise<VerificationKey | undefined>
   algorithms: readonly Algorithm[]
   issuer: string
   audience: string
@@ -38,7 +39,7 @@ function keyFor (findKey: VerifierOptions['findKey']) {
     const forged = FOREIGN_KEY_HEADERS.find((name) => name in header)
     if (forged !== undefined) throw new InvalidTokenError(`the ${forged} header is not accepted`)
     if (typeof header.kid !== 'string') throw new InvalidTokenError('no kid')
-    const key = findKey(header.kid)
+    const key = await findKey(header.kid)
     if (key === undefined) throw new InvalidTokenError('unknown kid')
     if (header.alg !== key.alg) throw new InvalidTokenError('algorithm does not match the key')
     return key.verifyWith
