@@ -30,7 +30,8 @@ async function gatehouse (fastify: FastifyInstance, { config }: GatehouseOptions
   // Our plugins name their dependencies, and autoload orders them accordingly.
   await fastify.register(autoload, { dir: join(root, 'plugins/app'), forceESM: true })
   // Routes last, each folder its URL prefix; each route declares its auth requirement in config.auth.
-  await fastify.register(autoload, { dir: join(root, 'routes'), forceESM: true, ignorePattern: /^_/ })
+  // Names starting with _ (at any depth: the pattern sees paths like demo/_assets/app.js) are not routes.
+  await fastify.register(autoload, { dir: join(root, 'routes'), forceESM: true, ignorePattern: /(^|\/)_/ })
 }
 
 export const gatehousePlugin = fp(gatehouse, { name: 'gatehouse', fastify: '5.x' })

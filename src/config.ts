@@ -16,8 +16,8 @@ export class ConfigError extends Error {
 }
 
 // `expected` is ours: it words the one-line error for a value that fails the schema.
-const Duration = (fallback: string, description: string) => Type.Transform(
-  Type.String({ pattern: DURATION_PATTERN, default: fallback, description, expected: 'a positive duration such as 900, 15m, 12h or 7d' })
+const Duration = (fallback: string | undefined, description: string) => Type.Transform(
+  Type.String({ pattern: DURATION_PATTERN, ...(fallback === undefined ? {} : { default: fallback }), description, expected: 'a positive duration such as 900, 15m, 12h or 7d' })
 ).Decode((text) => {
   const seconds = parseDuration(text)
   if (seconds === undefined) throw new Error('expected a positive duration such as 900, 15m, 12h or 7d')
@@ -94,6 +94,7 @@ export const ConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30, description: 'failed logins from one client address per window', expected: 'a whole number from 1' }),
   LOGIN_MAX_FAILURES_PER_USERNAME: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10, description: 'failed logins for one username per window', expected: 'a whole number from 1' }),
   LOGIN_FAILURE_WINDOW: Duration('15m', 'the window those failures are counted in'),
+  KEY_ROTATION_INTERVAL: Type.Optional(Duration(undefined, 'rotate the generated signing key this often; unset: only on demand')),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve Prometheus metrics on this port (on HOST); unset: no metrics', expected: 'an integer from 0 to 65535' })),
   TRUST_PROXY: Type.Boolean({ default: false, description: 'take the client address from X-Forwarded-For (behind a load balancer)', expected: 'true or false' })
 })

@@ -17,6 +17,7 @@ export const CsrfError = createError('AUTH_CSRF', 'A cookie-authenticated reques
 
 // 400, 404, 409, 429: the input, the resource, the state, the pace.
 export const WeakPasswordError = createError<[string]>('WEAK_PASSWORD', 'The password %s', 400)
+export const KeyConfiguredError = createError('KEY_CONFIGURED', 'The signing key comes from JWT_PRIVATE_KEY_FILE or JWT_SECRET: rotate it by replacing that and restarting', 409)
 export const LastAdminError = createError('LAST_ADMIN', 'This would leave no enabled admin: add or enable another admin first', 409)
 export const NotFoundError = createError<[string]>('NOT_FOUND', '%s not found', 404)
 export const RouteNotFoundError = createError<[string, string]>('NOT_FOUND', 'Route %s %s not found', 404)

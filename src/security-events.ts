@@ -16,7 +16,8 @@ export const SECURITY_EVENTS = [
   'client.created', // target_client_id
   'client.deleted', // target_client_id
   'client.token_issued', // client_id, scope
-  'client.authentication_failed' // client_id
+  'client.authentication_failed', // client_id
+  'key.rotated' // kid, retired_kid
 ] as const
 
 export type SecurityEvent = typeof SECURITY_EVENTS[number]
@@ -31,4 +32,6 @@ export interface SecurityEventFields {
   changes?: string[]
   count?: number
   scope?: string
+  kid?: string
+  retired_kid?: string
 }

@@ -17,20 +17,13 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { username, password, mode = 'cookie' } = request.body
-    try {
-      await fastify.loginThrottle.assertAllowed(request, reply, username)
-    } catch (err) {
-      if (err instanceof RateLimitedError) request.securityEvent('login.rate_limited')
-      throw err
-    }
     let session
     try {
-      session = await fastify.sessions.login(username, password, mode)
+      session = await fastify.loginThrottle.guard(request, reply, username, async () => await fastify.sessions.login(username, password, mode),
+        (err) => err instanceof InvalidCredentialsError)
     } catch (err) {
-      if (err instanceof InvalidCredentialsError) {
-        request.securityEvent('login.failed', await fastify.sessions.knownUserId(username))
-        await fastify.loginThrottle.recordFailure(request, username)
-      }
+      if (err instanceof RateLimitedError) request.securityEvent('login.rate_limited')
+      if (err instanceof InvalidCredentialsError) request.securityEvent('login.failed', await fastify.sessions.knownUserId(username))
       throw err
     }
     request.securityEvent('login.succeeded', { user_id: session.user.id, session_id: session.sid })

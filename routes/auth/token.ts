@@ -48,19 +48,18 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
     if (request.validationError !== undefined) throw new OAuthInvalidRequestError(request.validationError.message)
     const credentials = readClientCredentials(request.headers.authorization, request.body)
     if (credentials.via === 'basic') reply.header('www-authenticate', 'Basic realm="gatehouse", Bearer realm="gatehouse"')
-    await fastify.loginThrottle.assertAllowed(request, reply, `client:${credentials.clientId}`)
+    let issued
     try {
-      const issued = await fastify.clientCredentials({ grantType: request.body.grant_type, scope: request.body.scope, ...credentials })
-      reply.removeHeader('www-authenticate')
-      request.securityEvent('client.token_issued', { client_id: credentials.clientId, scope: issued.scope })
-      return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(issued)
+      issued = await fastify.loginThrottle.guard(request, reply, `client:${credentials.clientId}`,
+        async () => await fastify.clientCredentials({ grantType: request.body.grant_type, scope: request.body.scope, ...credentials }),
+        (err) => err instanceof OAuthInvalidClientError)
     } catch (err) {
-      if (err instanceof OAuthInvalidClientError) {
-        request.securityEvent('client.authentication_failed', { client_id: credentials.clientId })
-        await fastify.loginThrottle.recordFailure(request, `client:${credentials.clientId}`)
-      }
+      if (err instanceof OAuthInvalidClientError) request.securityEvent('client.authentication_failed', { client_id: credentials.clientId })
       throw err
     }
+    reply.removeHeader('www-authenticate')
+    request.securityEvent('client.token_issued', { client_id: credentials.clientId, scope: issued.scope })
+    return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(issued)
   })
 }
 

@@ -5,6 +5,7 @@ import type { ClientAdmin } from '../admin/clients.js'
 import type { UserRecord, UserStore } from '../stores/users.js'
 import { RoleSchema, UsernameSchema } from '../schemas/user.js'
 import { ScopeSchema } from '../schemas/admin.js'
+import type { Rotation } from '../keys/rotate.js'
 
 export const USAGE = `Usage: gatehouse <command> [options]
 
@@ -16,6 +17,7 @@ export const USAGE = `Usage: gatehouse <command> [options]
   clients add <name> [--scope SCOPE]...                        (prints the secret, once)
   clients list [--json]
   clients remove <client_id>
+  keys rotate                                                  (running instances sign with the new key within seconds)
 
 It works on the store the environment configures: REDIS_URL, else the SQLite file in DATA_DIR.
 `
@@ -36,6 +38,8 @@ export interface CommandContext {
   users: UserAdmin
   clients: ClientAdmin
   userStore: UserStore
+  /** Undefined when the configured key (file or secret) signs, which only its owner can replace. */
+  rotateKey: () => Promise<Rotation | undefined>
 }
 
 const username = TypeCompiler.Compile(UsernameSchema)
@@ -105,6 +109,11 @@ export async function runCommand (words: string[], options: CommandOptions, cont
       if (id === undefined) throw new UsageError('clients remove needs a client_id')
       await context.clients.remove(id)
       return `removed ${id} (its tokens are revoked)`
+    }
+    case 'keys rotate': {
+      const rotation = await context.rotateKey()
+      if (rotation === undefined) throw new Error('the signing key comes from JWT_PRIVATE_KEY_FILE or JWT_SECRET: rotate it by replacing that')
+      return `new signing key ${rotation.kid} (${rotation.alg}); ${rotation.retiredKid ?? 'no previous key'} verifies until ${new Date(rotation.retiredUntil * 1000).toISOString()}`
     }
     default:
       throw new UsageError(`unknown command: ${words.join(' ')}\n${USAGE}`)

@@ -7,6 +7,7 @@ import { closeRedis, openRedis } from '../stores/redis/index.js'
 import { createSessionRevoker } from '../sessions/revoke.js'
 import { createUserAdmin } from '../admin/users.js'
 import { createClientAdmin } from '../admin/clients.js'
+import { rotateSigningKey } from '../keys/rotate.js'
 import { runCommand, UsageError, USAGE } from './commands.js'
 
 async function readStdin (): Promise<string> {
@@ -43,7 +44,14 @@ async function main (argv: string[]): Promise<number> {
       password: values.password,
       json: values.json,
       readPassword: readStdin
-    }, { users: createUserAdmin(store.users, revoker), clients: createClientAdmin(store.clients, revoker), userStore: store.users })
+    }, {
+      users: createUserAdmin(store.users, revoker),
+      clients: createClientAdmin(store.clients, revoker),
+      userStore: store.users,
+      rotateKey: async () => config.JWT_PRIVATE_KEY_FILE !== undefined || config.JWT_SECRET !== undefined
+        ? undefined
+        : await rotateSigningKey(store.signingKeys, config.JWT_ALGORITHM, config.REFRESH_TOKEN_TTL)
+    })
     process.stdout.write(output.endsWith('\n') || output === '' ? output : `${output}\n`)
     return 0
   } finally {

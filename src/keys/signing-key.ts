@@ -13,6 +13,8 @@ export interface SigningKey {
   verifyWith: string | Buffer
   /** The public JWK for the JWKS; undefined for HMAC secrets, which are never published. */
   publicJwk?: JsonWebKey
+  /** Stored keys only: when it was made (epoch seconds), for scheduled rotation. */
+  createdAt?: number
   expiresAt?: number
 }
 
@@ -41,5 +43,5 @@ export function fromSecret (secret: Buffer, alg: Algorithm): SigningKey {
 export function fromRecord (record: SigningKeyRecord): SigningKey {
   const alg = record.alg as Algorithm
   const key = isHmac(alg) ? fromSecret(Buffer.from(record.material, 'base64url'), alg) : fromPrivateKey(createPrivateKey(record.material), alg)
-  return { ...key, kid: record.kid, ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }) }
+  return { ...key, kid: record.kid, createdAt: record.createdAt, ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }) }
 }

@@ -15,8 +15,12 @@ export interface SigningKeyStore {
    * Atomic, so instances starting together agree on one key.
    */
   initialize (candidate: SigningKeyRecord): Promise<SigningKeyRecord>
-  /** Makes `next` the active key; the active one stays, verify-only, until `retiredUntil` (epoch seconds). */
-  rotate (next: SigningKeyRecord, retiredUntil: number): Promise<void>
+  /**
+   * Makes `next` the active key; the active one stays, verify-only, until `retiredUntil` (epoch seconds).
+   * With `ifActive`, only when that kid is still the active one (so instances rotating on a schedule rotate once);
+   * answers whether it rotated.
+   */
+  rotate (next: SigningKeyRecord, retiredUntil: number, ifActive?: string): Promise<boolean>
   /** The active key first (the one without `retiredAt`), then the retired keys that have not expired. */
   list (): Promise<SigningKeyRecord[]>
 }

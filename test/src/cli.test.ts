@@ -8,6 +8,8 @@ import { runCommand, type CommandOptions } from '../../src/cli/commands.js'
 import { createSessionRevoker } from '../../src/sessions/revoke.js'
 import { createUserAdmin } from '../../src/admin/users.js'
 import { createClientAdmin } from '../../src/admin/clients.js'
+import { rotateSigningKey } from '../../src/keys/rotate.js'
+import { generateSigningKey } from '../../src/keys/generate.js'
 import type { Store } from '../../src/stores/store.js'
 
 const CLI = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url))
@@ -26,7 +28,12 @@ async function gatehouse (mode: Mode, location: TestLocation, args: string[], st
 
 function commands (store: Store) {
   const revoker = createSessionRevoker(store, 900)
-  const context = { users: createUserAdmin(store.users, revoker), clients: createClientAdmin(store.clients, revoker), userStore: store.users }
+  const context = {
+    users: createUserAdmin(store.users, revoker),
+    clients: createClientAdmin(store.clients, revoker),
+    userStore: store.users,
+    rotateKey: async () => await rotateSigningKey(store.signingKeys, 'ES256', 3600)
+  }
   return async (words: string[], options: Partial<CommandOptions> = {}) =>
     await runCommand(words, { roles: [], scopes: [], password: undefined, json: false, readPassword: async () => '', ...options }, context)
 }
@@ -87,6 +94,19 @@ for (const mode of MODES) {
     t.match(await run(['clients', 'remove', client.client_id]), /^removed/)
     t.same(JSON.parse(await run(['clients', 'list'], { json: true })).map((c: { name: string }) => c.name), ['shipping'])
     await t.rejects(run(['clients', 'remove', client.client_id]), { code: 'NOT_FOUND' })
+  })
+}
+
+for (const mode of MODES) {
+  test(`${mode}: keys rotate makes a new signing key and keeps the old one verifying`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const first = await store.signingKeys.initialize(generateSigningKey('ES256'))
+    const output = await commands(store)(['keys', 'rotate'])
+    const ring = await store.signingKeys.list()
+    t.equal(ring.length, 2)
+    t.not(ring[0]?.kid, first.kid, 'a new key signs')
+    t.equal(ring[1]?.kid, first.kid, 'the old one stays, verify-only')
+    t.match(output, new RegExp(`^new signing key ${ring[0]?.kid ?? ''} \\(ES256\\); ${first.kid} verifies until \\d{4}-`))
   })
 }
 

@@ -68,6 +68,7 @@ export async function startRedisServer ({ persistent = false } = {}): Promise<Pr
       const running = child
       child = undefined
       if (running === undefined || running.exitCode !== null) return
+      running.ref() // until it has exited: a teardown awaiting this must not see the process end first
       await new Promise((resolve) => { running.once('exit', resolve); running.kill(persistent ? 'SIGTERM' : 'SIGKILL') })
     }
   }

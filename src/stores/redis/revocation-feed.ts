@@ -1,6 +1,8 @@
 /**
  * Revocations from every instance, through Redis pub/sub on a connection of its own. After each (re)connect
- * it subscribes first and reloads second, so nothing published in between is lost.
+ * it subscribes first and reloads second, so nothing published in between is lost. A heartbeat (PING on the
+ * subscribed connection) notices a Redis that stopped answering without closing the connection (a network
+ * cut, a frozen server): the view is then out of sync, and the connection is dropped and made again.
  */
 import type { Redis } from 'ioredis'
 import type { RevocationFeed } from '../revocation-view.js'
@@ -20,9 +22,10 @@ function parse (message: string): Revocation | undefined {
   }
 }
 
-export function createRedisRevocationFeed (redis: Redis, channel: string, retryMs = 250): RevocationFeed {
+export function createRedisRevocationFeed (redis: Redis, channel: string, retryMs = 250, heartbeatMs = 500): RevocationFeed {
   const subscriber = redis.duplicate({ lazyConnect: true, autoResubscribe: false, enableOfflineQueue: true })
   subscriber.on('error', () => {}) // reconnection is ioredis's job; 'close' tells the view
+  let heartbeat: NodeJS.Timeout | undefined
   const state = { closed: false } // read by the sync loop, set by close(): an object, so the loop sees the change
 
   return {
@@ -47,9 +50,19 @@ export function createRedisRevocationFeed (redis: Redis, channel: string, retryM
       subscriber.on('ready', () => { sync().catch(() => {}) })
       await subscriber.connect()
       await sync()
+      heartbeat = setInterval(() => {
+        if (subscriber.status !== 'ready') return
+        const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no answer')), heartbeatMs).unref())
+        Promise.race([subscriber.ping(), timeout]).catch(() => {
+          onDown()
+          subscriber.disconnect(true) // reconnect: 'ready' subscribes and reloads again
+        })
+      }, heartbeatMs)
+      heartbeat.unref()
     },
     async close () {
       state.closed = true
+      clearInterval(heartbeat)
       subscriber.disconnect()
     }
   }

@@ -13,9 +13,11 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
 return ARGV[2]`)
 
-// KEYS: active, ring. ARGV: next kid, next record JSON, now, retired-until. Retires the active key and activates the next.
+// KEYS: active, ring. ARGV: next kid, next record JSON, now, retired-until, expected active kid ('' for any).
+// Retires the active key and activates the next, unless another instance rotated first.
 const ROTATE = defineScript(`
 local active = redis.call('GET', KEYS[1])
+if ARGV[5] ~= '' and active ~= ARGV[5] then return 0 end
 if active then
   local record = cjson.decode(redis.call('HGET', KEYS[2], active))
   record.retiredAt = tonumber(ARGV[3])
@@ -41,9 +43,10 @@ export function createRedisSigningKeyStore (redis: Redis, keys: RedisKeyNames): 
       const stored = await INITIALIZE(redis, [keys.activeKid, keys.keyRing], [candidate.kid, JSON.stringify(candidate)])
       return JSON.parse(String(stored)) as SigningKeyRecord
     },
-    async rotate (next, retiredUntil) {
-      await ROTATE(redis, [keys.activeKid, keys.keyRing], [next.kid, JSON.stringify(next), epochSeconds(), retiredUntil])
+    async rotate (next, retiredUntil, ifActive) {
+      const rotated = await ROTATE(redis, [keys.activeKid, keys.keyRing], [next.kid, JSON.stringify(next), epochSeconds(), retiredUntil, ifActive ?? ''])
       await PRUNE(redis, [keys.keyRing], [epochSeconds()])
+      return rotated === 1
     },
     async list () {
       const [[, active], [, ring]] = await redis.multi().get(keys.activeKid).hgetall(keys.keyRing).exec() as [[null, string | null], [null, Record<string, string>]]

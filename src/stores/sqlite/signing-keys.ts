@@ -36,17 +36,19 @@ export function createSqliteSigningKeyStore (db: SqliteDatabase): SigningKeyStor
   })
 
   const retire = db.prepare('UPDATE signing_keys SET active = 0, retired_at = ?, expires_at = ? WHERE active = 1')
-  const rotate = db.transaction((next: SigningKeyRecord, retiredUntil: number) => {
+  const rotate = db.transaction((next: SigningKeyRecord, retiredUntil: number, ifActive: string | undefined): boolean => {
+    if (ifActive !== undefined && active.get()?.kid !== ifActive) return false
     retire.run(epochSeconds(), retiredUntil)
     insertActive.run(next.kid, next.alg, next.material, next.createdAt)
+    return true
   })
 
   return {
     async initialize (candidate) {
       return initialize.immediate(candidate)
     },
-    async rotate (next, retiredUntil) {
-      rotate.immediate(next, retiredUntil)
+    async rotate (next, retiredUntil, ifActive) {
+      return rotate.immediate(next, retiredUntil, ifActive)
     },
     async list () {
       return ring.all(epochSeconds()).map(toRecord)

@@ -98,6 +98,9 @@ for (const mode of MODES) {
     await store.signingKeys.rotate(key('kid-3'), now - 1)
     t.same((await store.signingKeys.list()).map((k) => k.kid), ['kid-3', 'kid-1'], 'a key retired with no time left is dropped')
     t.equal((await store.signingKeys.initialize(key('kid-4'))).kid, 'kid-3', 'initialize keeps the active key')
+    t.equal(await store.signingKeys.rotate(key('kid-5'), now + 600, 'kid-1'), false, 'a rotation expecting another active key does nothing')
+    t.equal(await store.signingKeys.rotate(key('kid-5'), now + 600, 'kid-3'), true)
+    t.equal((await store.signingKeys.list())[0]?.kid, 'kid-5')
   })
 
   test(`${mode}: sessions rotate their refresh token once`, async (t) => {
