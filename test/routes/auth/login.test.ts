@@ -59,7 +59,7 @@ for (const mode of MODES) {
 
   test(`${mode}: an unknown user costs an argon2 verification, like a wrong password`, async (t) => {
     // Not a speed goal: without the decoy hash an unknown user answers about a hundred times faster, which
-    // tells an attacker which usernames exist. Medians of several tries, compared with a wide margin.
+    // tells an attacker which usernames exist. Medians of several tries, compared with a wide margin (5x) for loaded machines.
     const app = await build(t, { mode, env: { LOGIN_MAX_FAILURES_PER_IP: '1000', LOGIN_MAX_FAILURES_PER_USERNAME: '1000' } })
     await createUser(app, 'dave')
     const median = async (username: string) => {
@@ -74,7 +74,7 @@ for (const mode of MODES) {
     await median('dave') // warm up
     const known = await median('dave')
     const unknown = await median('not-a-user')
-    t.ok(unknown > known * 0.5, `unknown ${Math.round(unknown / 1e6)} ms vs wrong password ${Math.round(known / 1e6)} ms`)
+    t.ok(unknown > known * 0.2, `unknown ${Math.round(unknown / 1e6)} ms vs wrong password ${Math.round(known / 1e6)} ms`)
   })
 
   test(`${mode}: a disabled user cannot sign in, and is told nothing more`, async (t) => {
