@@ -46,8 +46,9 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     if (request.validationError !== undefined) throw new OAuthInvalidRequestError(request.validationError.message)
+    // RFC 6749 5.2: a client that tried HTTP Basic gets a Basic challenge with its 401, also for malformed credentials.
+    if (/^Basic\b/i.test(request.headers.authorization ?? '')) reply.header('www-authenticate', 'Basic realm="gatehouse", Bearer realm="gatehouse"')
     const credentials = readClientCredentials(request.headers.authorization, request.body)
-    if (credentials.via === 'basic') reply.header('www-authenticate', 'Basic realm="gatehouse", Bearer realm="gatehouse"')
     let issued
     try {
       issued = await fastify.loginThrottle.guard(request, reply, `client:${credentials.clientId}`,
