@@ -1,7 +1,7 @@
 /** /admin/clients: manage service clients (role admin). The secret is shown once, at creation. */
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ClientReply, CreateClientBody, CreatedClientReply, IdParams, PageQuery } from '../../src/schemas/admin.js'
+import { ClientReply, CreateClientBody, CreatedClientReply, IdParams, PageQuery, pageOf } from '../../src/schemas/admin.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 
 const admin = { auth: { roles: ['admin'] } }
@@ -19,9 +19,8 @@ const clients: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: Type.Object({ clients: Type.Array(ClientReply), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors }
     }
   }, async (request) => {
-    const page = await fastify.clientAdmin.list(request.query.limit + 1, request.query.cursor)
-    const shown = page.slice(0, request.query.limit)
-    return { clients: shown.map(toReply), next_cursor: page.length > shown.length ? shown[shown.length - 1]?.id ?? null : null }
+    const page = pageOf(await fastify.clientAdmin.list(request.query.limit + 1, request.query.cursor), request.query.limit)
+    return { clients: page.items.map(toReply), next_cursor: page.next_cursor }
   })
 
   fastify.post('/clients', {

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { UserReply } from '../../src/schemas/user.js'
-import { CreateUserBody, IdParams, PageQuery, RevokedSessionsReply, UpdateUserBody } from '../../src/schemas/admin.js'
+import { CreateUserBody, IdParams, PageQuery, RevokedSessionsReply, UpdateUserBody, pageOf } from '../../src/schemas/admin.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 
 const admin = { auth: { roles: ['admin'] } }
@@ -21,9 +21,8 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: Type.Object({ users: Type.Array(UserReply), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...errors }
     }
   }, async (request) => {
-    const page = await fastify.userAdmin.list(request.query.limit + 1, request.query.cursor)
-    const shown = page.slice(0, request.query.limit)
-    return { users: shown.map(toReply), next_cursor: page.length > shown.length ? shown[shown.length - 1]?.id ?? null : null }
+    const page = pageOf(await fastify.userAdmin.list(request.query.limit + 1, request.query.cursor), request.query.limit)
+    return { users: page.items.map(toReply), next_cursor: page.next_cursor }
   })
 
   fastify.post('/users', {

@@ -44,3 +44,12 @@ export const CreatedClientReply = Type.Object({
 }, { title: 'New service client' })
 
 export const RevokedSessionsReply = Type.Object({ revoked_sessions: Type.Integer() })
+
+/**
+ * A page of a keyset listing fetched with one extra item: the extra one only tells whether another page
+ * follows, and the cursor is then the last id shown.
+ */
+export function pageOf<T extends { id: string }> (fetched: T[], limit: number): { items: T[], next_cursor: string | null } {
+  const items = fetched.slice(0, limit)
+  return { items, next_cursor: fetched.length > limit ? items[items.length - 1]?.id ?? null : null }
+}
