@@ -139,6 +139,10 @@ function checkCombinations (config: Config): void {
   if (config.REFRESH_TOKEN_TTL <= config.ACCESS_TOKEN_TTL) {
     throw new ConfigError('REFRESH_TOKEN_TTL', 'must be longer than ACCESS_TOKEN_TTL')
   }
+  // Each retired key stays published for REFRESH_TOKEN_TTL: rotating faster than tokens live only grows the JWKS.
+  if (config.KEY_ROTATION_INTERVAL !== undefined && config.KEY_ROTATION_INTERVAL < config.ACCESS_TOKEN_TTL) {
+    throw new ConfigError('KEY_ROTATION_INTERVAL', 'must be at least ACCESS_TOKEN_TTL')
+  }
   checkSigningKey(config.JWT_ALGORITHM, config.JWT_SECRET, config.JWT_PRIVATE_KEY_FILE?.key)
 }
 

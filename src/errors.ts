@@ -3,11 +3,15 @@ import createError from '@fastify/error'
 
 // 401: the client has no valid credentials (RFC 6750 challenges are added by the error handler).
 export const MissingTokenError = createError('AUTH_MISSING_TOKEN', 'No access token was sent', 401)
+export const MissingRefreshTokenError = createError('AUTH_MISSING_TOKEN', 'No refresh token was sent (body refresh_token, or the refresh_token cookie of a cookie session)', 401)
 export const InvalidTokenError = createError<[string]>('AUTH_INVALID_TOKEN', 'Invalid token: %s', 401)
 export const TokenExpiredError = createError('AUTH_TOKEN_EXPIRED', 'The token has expired', 401)
 export const TokenRevokedError = createError('AUTH_TOKEN_REVOKED', 'The token has been revoked', 401)
-// The same code: to the client, a reused refresh token is just revoked; the class lets us log what happened.
-export const RefreshReuseError = createError('AUTH_TOKEN_REVOKED', 'The token has been revoked', 401)
+/** To the client a reused refresh token is just revoked; the mark lets the route log what happened. */
+export function refreshReuseError (): Error & { refreshReuse: true } {
+  return Object.assign(new TokenRevokedError(), { refreshReuse: true as const })
+}
+export const isRefreshReuse = (err: unknown): boolean => err instanceof Error && 'refreshReuse' in err
 export const InvalidCredentialsError = createError('AUTH_INVALID_CREDENTIALS', 'Invalid username or password', 401)
 export const FreshTokenRequiredError = createError('AUTH_FRESH_REQUIRED', 'This action needs a token from a password login', 401)
 

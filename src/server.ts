@@ -37,7 +37,8 @@ async function main (): Promise<void> {
   } catch (err) {
     await app.close().catch(() => {})
     const code = (err as NodeJS.ErrnoException).code
-    exitWith(code === 'EADDRINUSE' || code === 'EACCES' ? new Error(`PORT: cannot listen on ${config.HOST}:${config.PORT} (${code})`) : err)
+    const variable = code === 'EADDRINUSE' || code === 'EACCES' ? 'PORT' : 'HOST'
+    exitWith(new Error(`${variable}: cannot listen on ${config.HOST}:${config.PORT} (${code ?? (err instanceof Error ? err.message : String(err))})`))
   }
 }
 

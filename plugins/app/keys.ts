@@ -20,7 +20,7 @@ declare module 'fastify' {
 async function keys (fastify: FastifyInstance): Promise<void> {
   const { config, store } = fastify
   const load = async () => await loadKeyRing(config, store.signingKeys)
-  const ring = createLiveKeyRing(await load(), load)
+  const ring = createLiveKeyRing(await loadKeyRing(config, store.signingKeys, true), load)
   fastify.decorate('keyRing', ring)
   fastify.addHook('onClose', async () => ring.close())
   fastify.log.info({ kid: ring.active.kid, alg: ring.active.alg, verifying: ring.jwks.keys.length }, 'signing key ready')

@@ -1,7 +1,7 @@
 /**
  * Failed sign-ins are counted per client address and per username (or client id), with @fastify/rate-limit's
- * stores: in memory when embedded, in Redis when shared. Only failures count, so a user who signs in
- * successfully is never slowed or locked out by the limiter. Past the limit, attempts answer 429 with
+ * stores: in memory when embedded, in Redis when shared. Only failures count, so signing in successfully adds
+ * nothing to the counts. Past the limit, attempts answer 429 with
  * Retry-After before any password is checked; attempts still being checked count too, so a burst of parallel
  * guesses gets no more tries than a sequence would (per instance: failures are shared through the store at once).
  */

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { createTokenSigner, type TokenSigner } from '../../src/tokens/sign.js'
 import { createTokenVerifier, type TokenVerifier } from '../../src/tokens/verify.js'
+import { ALGORITHMS } from '../../src/algorithms.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,7 +17,9 @@ async function tokens (fastify: FastifyInstance): Promise<void> {
     sign: createTokenSigner(() => fastify.keyRing.active),
     verifier: createTokenVerifier({
       findKey: (kid) => fastify.keyRing.find(kid),
-      algorithms: fastify.keyRing.algorithms,
+      // Keys may change algorithm by rotation while the service runs: each kid verifies only with its own
+      // key's algorithm (checked by the verifier), so the list here is every algorithm we sign with.
+      algorithms: ALGORITHMS,
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE
     })

@@ -4,12 +4,16 @@ import swagger, { type SwaggerTransform } from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
 import { describeRouteAuth, routeAuthChecker } from '../../src/schemas/route-auth.js'
 
-/** Public routes get `security: []`; protected ones accept a bearer token or the access_token cookie. */
+/**
+ * Protected routes accept a bearer token or the access_token cookie. Routes open to the access-token guard
+ * that check another credential themselves (the token endpoint, refresh) state it in their own `security`.
+ */
 export const showRouteAuth: SwaggerTransform = ({ schema, url, route }) => {
   const auth: unknown = route.config?.auth
   if (!routeAuthChecker.Check(auth)) return { schema, url }
-  const description = [schema?.description, describeRouteAuth(auth)].filter(Boolean).join(' ')
-  const security: Array<Record<string, string[]>> = auth === 'public' ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }]
+  const own = schema?.security
+  const description = [schema?.description, own === undefined ? describeRouteAuth(auth) : undefined].filter(Boolean).join(' ')
+  const security: ReadonlyArray<Record<string, readonly string[]>> = own !== undefined ? [...own] : auth === 'public' ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }]
   return { schema: { ...schema, description, security }, url }
 }
 
@@ -25,7 +29,9 @@ async function swaggerPlugin (fastify: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Authorization: Bearer <access token>' },
-          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'access_token', description: 'The access_token cookie; unsafe methods also need X-CSRF-Token' }
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'access_token', description: 'The access_token cookie; unsafe methods also need X-CSRF-Token' },
+          clientBasic: { type: 'http', scheme: 'basic', description: 'A service client: client_id and client_secret (or send them as form fields)' },
+          refreshCookie: { type: 'apiKey', in: 'cookie', name: 'refresh_token', description: 'The refresh_token cookie, with X-CSRF-Token (or send refresh_token in the body)' }
         }
       }
     },

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CookieSessionReply, RefreshBody, TokenReply, cookieSessionReply, tokenReply } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
-import { MissingTokenError, RefreshReuseError } from '../../src/errors.js'
+import { MissingRefreshTokenError, isRefreshReuse } from '../../src/errors.js'
 
 const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/refresh', {
@@ -14,6 +14,7 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Rotate a refresh token',
       description: 'Token mode: body { refresh_token }. Cookie mode: no body, the refresh_token cookie and X-CSRF-Token. A refresh token presented twice revokes its session.',
       body: RefreshBody,
+      security: [{ refreshCookie: [] }, {}], // the cookie, or none: the refresh token in the body
       response: { 200: Type.Union([CookieSessionReply, TokenReply]), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 503: ErrorReply }
     },
     // A browser's cookie refresh sends no body at all: validate it as an empty object.
@@ -23,17 +24,17 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
     const fromBody = request.body.refresh_token
     const fromCookie = request.cookies.refresh_token
     const presented = fromBody ?? fromCookie
-    if (presented === undefined || presented === '') throw new MissingTokenError()
+    if (presented === undefined || presented === '') throw new MissingRefreshTokenError()
     let session
     try {
       session = await fastify.sessions.refresh(presented, fromBody === undefined ? { csrfHeader: request.headers['x-csrf-token'] } : undefined)
     } catch (err) {
-      if (err instanceof RefreshReuseError) request.securityEvent('refresh.reuse_detected', fastify.sessions.describeRefreshToken(presented))
+      if (isRefreshReuse(err)) request.securityEvent('refresh.reuse_detected', fastify.sessions.describeRefreshToken(presented))
       throw err
     }
     request.securityEvent('refresh.succeeded', { user_id: session.user.id, session_id: session.sid })
     if (fromBody !== undefined) return tokenReply(session)
-    if (session.csrf === undefined) throw new MissingTokenError() // a token-mode refresh token in a cookie: not a browser session
+    if (session.csrf === undefined) throw new MissingRefreshTokenError() // a token-mode refresh token in a cookie: not a browser session
     reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })
     return cookieSessionReply({ ...session, csrf: session.csrf })
   })

@@ -32,6 +32,8 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
   // Form bodies here only (this file is its own encapsulated plugin): elsewhere, accepting them would let any
   // site's plain HTML form post to gatehouse without a CORS preflight (a login CSRF, for one).
   await fastify.register(formbody)
+  // RFC 6749 4.4.2: the token request is form-encoded; anything else answers 415.
+  fastify.removeContentTypeParser('application/json')
   fastify.post('/token', {
     config: { auth: 'public' },
     attachValidation: true, // a malformed request answers invalid_request, in the RFC's shape
@@ -40,9 +42,11 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Client credentials grant: a service token',
       description: 'application/x-www-form-urlencoded: grant_type=client_credentials and an optional scope. The client authenticates with HTTP Basic or client_id and client_secret, never both.',
       consumes: ['application/x-www-form-urlencoded'],
+      security: [{ clientBasic: [] }, {}], // Basic, or none in the header: client_id and client_secret in the form
       body: TokenRequest,
       // Throttling and outages are not OAuth errors: they answer in gatehouse's own shape.
-      response: { 200: ServiceTokenReply, 400: OAuthError, 401: OAuthError, 429: ErrorReply, 503: ErrorReply }
+      // A body the server cannot even parse (413, 415, malformed) answers in gatehouse's shape, as everywhere.
+      response: { 200: ServiceTokenReply, 400: Type.Union([OAuthError, ErrorReply]), 401: OAuthError, 413: ErrorReply, 415: ErrorReply, 429: ErrorReply, 503: ErrorReply }
     }
   }, async (request, reply) => {
     if (request.validationError !== undefined) throw new OAuthInvalidRequestError(request.validationError.message)

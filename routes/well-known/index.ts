@@ -25,8 +25,7 @@ const MetadataReply = Type.Object({
   jwks_uri: Type.String(),
   grant_types_supported: Type.Array(Type.String()),
   token_endpoint_auth_methods_supported: Type.Array(Type.String()),
-  response_types_supported: Type.Array(Type.String()),
-  scopes_supported: Type.Array(Type.String())
+  response_types_supported: Type.Array(Type.String())
 }, { title: 'Authorization server metadata' })
 
 const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -43,15 +42,15 @@ const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { tags: ['oauth'], summary: 'Authorization server metadata (RFC 8414); URLs from PUBLIC_URL, else the request\'s host', response: { 200: MetadataReply } }
   }, async (request) => {
     const base = fastify.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`
-    const clients = await fastify.clientAdmin.list(1000)
+    // No scopes_supported (RFC 8414 makes it optional): listing every client's scopes would tell anyone what
+    // services exist, cost a store query per anonymous request, and tie this page to the store's health.
     return {
       issuer: fastify.config.JWT_ISSUER,
       token_endpoint: `${base}/auth/token`,
       jwks_uri: `${base}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      response_types_supported: [], // no authorization endpoint: services only use the token endpoint
-      scopes_supported: [...new Set(clients.flatMap((client) => client.scopes))].sort()
+      response_types_supported: [] // no authorization endpoint: services only use the token endpoint
     }
   })
 }

@@ -45,8 +45,10 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
     async list (limit: number, after?: string) {
       return await users.list({ limit, ...(after === undefined ? {} : { after }) })
     },
-    async create (input: { username: string, password: string, roles: string[] }) {
-      return await users.create({ username: input.username, passwordHash: await checkedHash(input.password), roles: [...new Set(input.roles)] })
+    async create (input: { username: string, password: string, roles: string[], disabled?: boolean }): Promise<UserRecord> {
+      const user = await users.create({ username: input.username, passwordHash: await checkedHash(input.password), roles: [...new Set(input.roles)] })
+      if (input.disabled !== true) return user
+      return await users.update(user.id, { disabled: true }) ?? user
     },
     /** A new password, other roles or disabling ends the user's sessions: their tokens no longer tell the truth. */
     async update (id: string, changes: UserChangesInput): Promise<UserRecord> {

@@ -17,7 +17,8 @@ function configuredKey (config: KeyConfig): SigningKey | undefined {
   return undefined
 }
 
-export async function loadKeyRing (config: KeyConfig, store: SigningKeyStore): Promise<KeyRing> {
+/** `atStart`: only then may a changed JWT_ALGORITHM rotate the stored key (a reload never writes). */
+export async function loadKeyRing (config: KeyConfig, store: SigningKeyStore, atStart = false): Promise<KeyRing> {
   const configured = configuredKey(config)
   if (configured !== undefined) {
     // Stored keys stay verify-only, so tokens signed before the key was configured keep working until they expire.
@@ -28,9 +29,10 @@ export async function loadKeyRing (config: KeyConfig, store: SigningKeyStore): P
   if (active === undefined) {
     active = await store.initialize(generateSigningKey(config.JWT_ALGORITHM))
     records = await store.list()
-  } else if (active.alg !== config.JWT_ALGORITHM) {
+  } else if (atStart && active.alg !== config.JWT_ALGORITHM) {
     // JWT_ALGORITHM changed: sign with a new key of that algorithm; the old one verifies what it signed until then.
-    await store.rotate(generateSigningKey(config.JWT_ALGORITHM), epochSeconds() + config.REFRESH_TOKEN_TTL)
+    // Compare-and-rotate, so instances restarting together with the new setting rotate once.
+    await store.rotate(generateSigningKey(config.JWT_ALGORITHM), epochSeconds() + config.REFRESH_TOKEN_TTL, active.kid)
     records = await store.list()
   }
   const [first, ...rest] = records.map(fromRecord)

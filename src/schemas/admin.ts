@@ -15,7 +15,8 @@ const Roles = Type.Array(RoleSchema, { maxItems: 64, uniqueItems: true })
 export const CreateUserBody = Type.Object({
   username: UsernameSchema,
   password: Password,
-  roles: Type.Optional(Roles)
+  roles: Type.Optional(Roles),
+  disabled: Type.Optional(Type.Boolean({ description: 'create the account disabled' }))
 }, { additionalProperties: false })
 
 export const UpdateUserBody = Type.Object({

@@ -8,7 +8,8 @@ import type { TokenVerifier } from '../tokens/verify.js'
 import { refreshClaimsChecker, type AccessClaims } from '../tokens/claims.js'
 import { csrfMatches, newCsrfToken } from '../tokens/csrf.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../passwords.js'
-import { CsrfError, InvalidCredentialsError, RefreshReuseError, TokenRevokedError } from '../errors.js'
+import { passwordProblem } from '../password-policy.js'
+import { CsrfError, InvalidCredentialsError, TokenRevokedError, WeakPasswordError, refreshReuseError } from '../errors.js'
 import { epochSeconds } from '../ids.js'
 import { issueTokens, type IssuedTokens, type SessionUser, type TokenSettings } from './issue.js'
 import { createSessionRevoker } from './revoke.js'
@@ -84,7 +85,7 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
         // Reuse: a stolen token, or its owner racing a thief. Either way the session can no longer be trusted.
         if (outcome === 'reused') {
           await endSession(claims.sid)
-          throw new RefreshReuseError()
+          throw refreshReuseError()
         }
         throw new TokenRevokedError()
       }
@@ -103,6 +104,8 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
       const user = await store.users.findById(claims.sub)
       if (user === undefined || user.disabled) throw new TokenRevokedError()
       if (!await verifyPassword(user.passwordHash, currentPassword)) throw new InvalidCredentialsError()
+      const problem = passwordProblem(newPassword)
+      if (problem !== undefined) throw new WeakPasswordError(problem)
       await store.users.update(user.id, { passwordHash: await hashPassword(newPassword) })
       await revokeUserSessions(user.id, claims.sid)
     }

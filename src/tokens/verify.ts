@@ -57,6 +57,12 @@ function toAuthError (err: unknown): Error {
   return err instanceof Error ? err : new InvalidTokenError('unreadable')
 }
 
+/** A token issued later than now (beyond the skew) was not issued by us: our clocks are the issuer's. */
+function notFromTheFuture<T extends { iat: number }> (claims: T): T {
+  if (claims.iat > Math.floor(Date.now() / 1000) + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError('issued in the future')
+  return claims
+}
+
 export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   const verify = createVerifier({
     key: keyFor(options.findKey),
@@ -81,12 +87,12 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     async verifyAccess (token) {
       const claims = await claimsOf(token)
       if (!accessClaimsChecker.Check(claims)) throw new InvalidTokenError('not an access token')
-      return claims
+      return notFromTheFuture(claims)
     },
     async verifyRefresh (token) {
       const claims = await claimsOf(token)
       if (!refreshClaimsChecker.Check(claims)) throw new InvalidTokenError('not a refresh token')
-      return claims
+      return notFromTheFuture(claims)
     }
   }
 }

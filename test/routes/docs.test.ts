@@ -10,12 +10,14 @@ test('every operation shows what it needs: public ones no security, protected on
   t.equal(res.statusCode, 200)
   const document = res.json()
   t.match(document, { openapi: /^3\./, info: { title: 'gatehouse' } })
-  t.same(Object.keys(document.components.securitySchemes).sort(), ['bearerAuth', 'cookieAuth'])
+  t.same(Object.keys(document.components.securitySchemes).sort(), ['bearerAuth', 'clientBasic', 'cookieAuth', 'refreshCookie'])
   const operations = new Map<string, Operation>()
   for (const [path, methods] of Object.entries(document.paths as Record<string, Record<string, Operation>>)) {
     for (const [method, operation] of Object.entries(methods)) operations.set(`${method.toUpperCase()} ${path}`, operation)
   }
-  for (const name of ['POST /auth/login', 'POST /auth/refresh', 'GET /health/live', 'GET /health/ready', 'GET /.well-known/jwks.json']) {
+  t.same(operations.get('POST /auth/token')?.security, [{ clientBasic: [] }, {}], 'the token endpoint takes client credentials')
+  t.same(operations.get('POST /auth/refresh')?.security, [{ refreshCookie: [] }, {}], 'refresh takes a refresh token')
+  for (const name of ['POST /auth/login', 'GET /health/live', 'GET /health/ready', 'GET /.well-known/jwks.json', 'GET /demo/']) {
     t.same(operations.get(name)?.security, [], `${name} is public`)
   }
   for (const name of ['POST /auth/logout', 'POST /auth/logout-all', 'GET /auth/me', 'POST /auth/password', 'GET /examples/dashboard', 'GET /examples/admin-panel']) {

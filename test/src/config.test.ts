@@ -85,6 +85,7 @@ test('each kind of bad configuration is refused with a line naming its variable'
     ['admin name without password', { ADMIN_USERNAME: 'root' }, /^ADMIN_PASSWORD: ADMIN_USERNAME and ADMIN_PASSWORD go together/],
     ['short admin password', { ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'short' }, /^ADMIN_PASSWORD: expected 8 to 1024 characters/],
     ['relative public URL', { PUBLIC_URL: '/auth' }, /^PUBLIC_URL: expected an absolute http\(s\) URL/],
+    ['key rotation faster than tokens live', { KEY_ROTATION_INTERVAL: '5m' }, /^KEY_ROTATION_INTERVAL: must be at least ACCESS_TOKEN_TTL/],
     ['admin name with a space', { ADMIN_USERNAME: 'the admin', ADMIN_PASSWORD: 'long enough' }, /^ADMIN_USERNAME: expected a username/]
   ]
   for (const [name, env, expected] of cases) t.match(failure(env), expected, name)

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runServer } from '../support/process.js'
@@ -8,13 +8,17 @@ import { testPrefix, testRedisUrl, deletePrefix } from '../support/redis-server.
 const quiet = { LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0' }
 
 test('bad configuration exits non-zero before listening, with one line naming the variable', async (t) => {
+  const fileNotFolder = join(mkdtempSync(join(tmpdir(), 'gatehouse-data-')), 'a-file')
+  writeFileSync(fileNotFolder, '')
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ JWT_ALGORITHM: 'none' }, /^gatehouse: JWT_ALGORITHM: /],
     [{ JWT_PRIVATE_KEY_FILE: '/nonexistent/key.pem' }, /^gatehouse: JWT_PRIVATE_KEY_FILE: cannot read/],
     [{ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'too short' }, /^gatehouse: JWT_SECRET: /],
     [{ REDIS_URL: 'redis//localhost' }, /^gatehouse: REDIS_URL: /],
     [{ ACCESS_TOKEN_TTL: 'soon' }, /^gatehouse: ACCESS_TOKEN_TTL: /],
-    [{ PORT: 'eighty' }, /^gatehouse: PORT: /]
+    [{ PORT: 'eighty' }, /^gatehouse: PORT: /],
+    [{ DATA_DIR: fileNotFolder }, /^gatehouse: DATA_DIR: cannot open /],
+    [{ HOST: '999.1.1.1', LOG_LEVEL: 'silent' }, /^gatehouse: HOST: cannot listen on 999\.1\.1\.1/]
   ]
   for (const [env, expected] of cases) {
     const server = runServer({ ...quiet, DATA_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-data-')), ...env })

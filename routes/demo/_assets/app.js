@@ -96,7 +96,9 @@ $('refresh').addEventListener('click', async () => {
 })
 
 $('sign-out').addEventListener('click', async () => {
-  const answer = await call('POST', '/auth/logout')
+  let answer = await call('POST', '/auth/logout')
+  // The access cookie may have expired while the session lives on: refresh once, so the logout can end it.
+  if (answer.status === 401 && csrfToken() !== '' && (await refresh()).ok) answer = await call('POST', '/auth/logout')
   if (!answer.ok && answer.status !== 401) return say(explain(answer), 'error')
   show(null) // a 401 means the session had already ended: signed out all the same
   say(answer.ok ? 'Signed out.' : explain(answer), answer.ok ? 'info' : 'error')

@@ -1,5 +1,5 @@
 /** Opens the embedded SQLite database under DATA_DIR, in WAL mode, migrated to the latest schema. */
-import { mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { MIGRATIONS } from './migrations.js'
@@ -9,8 +9,14 @@ export type SqliteDatabase = Database.Database
 export const DATABASE_FILE = 'gatehouse.db'
 
 export function openDatabase (dataDir: string): SqliteDatabase {
-  mkdirSync(dataDir, { recursive: true })
-  const db = new Database(join(dataDir, DATABASE_FILE))
+  let db: SqliteDatabase
+  try {
+    if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    db = new Database(join(dataDir, DATABASE_FILE))
+    chmodSync(join(dataDir, DATABASE_FILE), 0o600) // password hashes and the private signing key: the owner's only
+  } catch (err) {
+    throw new Error(`DATA_DIR: cannot open ${join(dataDir, DATABASE_FILE)} (${err instanceof Error ? err.message : String(err)})`)
+  }
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL') // with WAL: durable across process crashes, fast commits
   db.pragma('foreign_keys = ON')

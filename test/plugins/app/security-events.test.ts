@@ -21,6 +21,7 @@ for (const mode of MODES) {
     const created = await app.inject({ method: 'POST', url: '/admin/users', headers: bearer(second.accessToken), payload: { username: 'bob', password: 'bob secret passphrase' } })
     await app.inject({ method: 'PATCH', url: `/admin/users/${created.json().id}`, headers: bearer(second.accessToken), payload: { roles: ['editor'] } })
     await app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(second.accessToken) })
+    await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: second.refreshToken } }) // revoked, not reused: no event
 
     const events = lines.map((line) => JSON.parse(line) as EventLine).filter((line) => line.event !== undefined)
     const byName = (name: string) => events.filter((line) => line.event === name)

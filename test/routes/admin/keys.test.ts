@@ -56,7 +56,7 @@ for (const mode of MODES) {
   })
 
   test(`${mode}: with KEY_ROTATION_INTERVAL the key rotates by itself`, async (t) => {
-    const app = await build(t, { mode, env: { KEY_ROTATION_INTERVAL: '1' } })
+    const app = await build(t, { mode, env: { KEY_ROTATION_INTERVAL: '1', ACCESS_TOKEN_TTL: '1', REFRESH_TOKEN_TTL: '60' } })
     const first = app.keyRing.active.kid
     t.ok(await eventually(5000, () => app.keyRing.active.kid !== first), 'rotated within a few seconds')
     t.ok(app.keyRing.jwks.keys.some((key) => key.kid === first), 'the old key still verifies')
@@ -74,4 +74,17 @@ test('redis: a rotation on one instance reaches the others within seconds, and b
   t.equal((await b.inject({ url: '/auth/me', headers: bearer(after.accessToken) })).statusCode, 200, 'B verifies the new key at once (an unknown kid makes it reload)')
   t.equal((await a.inject({ url: '/auth/me', headers: bearer(before.accessToken) })).statusCode, 200)
   t.ok(await eventually(7000, () => b.keyRing.active.kid === rotation?.kid), 'B signs with the new key within seconds')
+})
+
+test('redis: instances with different JWT_ALGORITHM rotate once at start, never on reload, and verify each other', async (t) => {
+  const a = await build(t, { mode: 'redis' })
+  const b = await build(t, { mode: 'redis', location: a.location, env: { JWT_ALGORITHM: 'ES384' } })
+  t.equal(b.keyRing.active.alg, 'ES384', 'the instance with the new setting rotated at start')
+  await a.keyRing.reload()
+  await b.keyRing.reload()
+  const ring = await a.store.signingKeys.list()
+  t.same(ring.map((key) => key.alg), ['ES384', 'ES256'], 'a reload on the old-setting instance rotated nothing back')
+  await createUser(a, 'dave')
+  const fromB = await loginWithTokens(b, 'dave')
+  t.equal((await a.inject({ url: '/auth/me', headers: bearer(fromB.accessToken) })).statusCode, 200, 'A verifies an ES384 token although it was started with ES256')
 })

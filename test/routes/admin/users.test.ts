@@ -36,6 +36,15 @@ async function listAll (app: TestApp, token: string) {
 }
 
 for (const mode of MODES) {
+  test(`${mode}: a user can be created disabled, and cannot sign in until enabled`, async (t) => {
+    const app = await build(t, { mode })
+    const admin = await signedInUser(app, 'root', ['admin'])
+    const res = await app.inject({ method: 'POST', url: '/admin/users', headers: bearer(admin.accessToken), payload: { username: 'later', password: 'a fine passphrase', disabled: true } })
+    t.equal(res.statusCode, 201)
+    t.equal(res.json().disabled, true)
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'later', password: 'a fine passphrase' } })).statusCode, 401)
+  })
+
   test(`${mode}: every /admin/users route refuses a missing token with 401 and a non-admin with 403`, async (t) => {
     const app = await build(t, { mode })
     const admin = await signedInUser(app, 'root', ['admin'])

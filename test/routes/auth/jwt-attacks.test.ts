@@ -8,6 +8,7 @@ import { test, type Test } from 'tap'
 import { build, MODES } from '../../helper.js'
 import { bearer, loginWithTokens, signedInUser, type TestApp } from '../../support/auth.js'
 import { decodeClaims } from '../../support/tokens.js'
+import { createSigner } from 'fast-jwt'
 
 type Json = Record<string, unknown>
 /** Makes the third segment (base64url) of a token from its signing input. */
@@ -235,3 +236,16 @@ for (const mode of MODES) {
     t.equal((await get(app, again.accessToken)).statusCode, 200, 'the other session still works')
   })
 }
+
+test('a token issued in the future (beyond the clock skew) is refused', async (t) => {
+  const app = await build(t, { mode: 'embedded' })
+  const session = await signedInUser(app, 'futurist')
+  const claims = JSON.parse(Buffer.from(session.accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'))
+  const now = Math.floor(Date.now() / 1000)
+  const key = app.keyRing.active
+  const sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid })
+  const future = sign({ ...claims, iat: now + 3600, exp: now + 7200 })
+  const res = await app.inject({ url: '/auth/me', headers: bearer(future) })
+  t.equal(res.statusCode, 401)
+  t.equal(res.json().code, 'AUTH_INVALID_TOKEN')
+})

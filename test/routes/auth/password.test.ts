@@ -44,3 +44,15 @@ for (const mode of MODES) {
     t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'carol', password: PASSWORD } })).statusCode, 200)
   })
 }
+
+for (const mode of MODES) {
+  test(`${mode}: a common password is refused by the self-service change too`, async (t) => {
+    const app = await build(t, { mode })
+    await createUser(app, 'dave')
+    const session = await loginWithTokens(app, 'dave')
+    const res = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: { current_password: PASSWORD, new_password: 'password123' } })
+    t.equal(res.statusCode, 400)
+    t.equal(res.json().code, 'WEAK_PASSWORD')
+    t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'dave', password: PASSWORD } })).statusCode, 200, 'nothing changed')
+  })
+}

@@ -32,6 +32,16 @@ for (const mode of MODES) {
     t.equal(noColon.json().error, 'invalid_client')
   })
 
+  test(`${mode}: the token endpoint takes form bodies only, and answers an unparsable one in the error shape, never 500`, async (t) => {
+    const app = await build(t, { mode })
+    const json = await app.inject({ method: 'POST', url: '/auth/token', headers: { 'content-type': 'application/json' }, payload: '{x' })
+    t.equal(json.statusCode, 415)
+    t.match(json.json(), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' })
+    const repeated = await app.inject({ method: 'POST', url: '/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&grant_type=x&client_id=a&client_secret=b' })
+    t.equal(repeated.statusCode, 400)
+    t.equal(repeated.json().error, 'invalid_request', 'a repeated parameter (RFC 6749 3.2)')
+  })
+
   test(`${mode}: a scope-guarded route admits a service token with the scope, and refuses others with AUTH_FORBIDDEN`, async (t) => {
     const app = await build(t, { mode })
     const admin = await signedInUser(app, 'root', ['admin'])
