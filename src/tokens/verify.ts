@@ -1,7 +1,7 @@
 /**
  * JWT verification that cannot be talked out of its settings: the algorithms of our own keys only, the key
  * chosen by kid from our own ring only (never from jku, x5u, x5c or jwk), iss, aud and exp required, a few
- * seconds of clock skew at most, and the token's type checked. Compiled once; each distinct token's
+ * seconds of clock skew at most, and the token's type checked. Compiled once per key; each distinct token's
  * signature is checked once and cached until it would expire.
  */
 import { createVerifier, TokenError } from 'fast-jwt'
@@ -34,24 +34,25 @@ export interface TokenVerifier {
   verifyRefresh (token: string): Promise<RefreshClaims>
 }
 
-function keyFor (findKey: VerifierOptions['findKey']) {
-  return async ({ header }: { header: Record<string, unknown> }) => {
-    const forged = FOREIGN_KEY_HEADERS.find((name) => name in header)
-    if (forged !== undefined) throw new InvalidTokenError(`the ${forged} header is not accepted`)
-    if (typeof header.kid !== 'string') throw new InvalidTokenError('no kid')
-    const key = await findKey(header.kid)
-    if (key === undefined) throw new InvalidTokenError('unknown kid')
-    if (header.alg !== key.alg) throw new InvalidTokenError('algorithm does not match the key')
-    return key.verifyWith
+/** The header alone, to choose the key: fast-jwt then checks the whole token, header included, again. */
+function readHeader (token: string): Record<string, unknown> {
+  const dot = token.indexOf('.')
+  let header: unknown
+  try {
+    header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'))
+  } catch {
+    throw new InvalidTokenError('The token header is not valid base64url serialized JSON')
   }
+  if (dot <= 0 || typeof header !== 'object' || header === null || Array.isArray(header)) throw new InvalidTokenError('The token is malformed')
+  return header as Record<string, unknown>
 }
+
+const sameMaterial = (a: string | Buffer, b: string | Buffer) => typeof a === 'string' || typeof b === 'string' ? a === b : a.equals(b)
 
 /** fast-jwt's errors, as gatehouse's codes. */
 function toAuthError (err: unknown): Error {
   if (err instanceof TokenError) {
     if (err.code === TokenError.codes.expired) return new TokenExpiredError()
-    const ours: unknown = err.originalError
-    if (ours instanceof Error && 'code' in ours && ours.code === 'AUTH_INVALID_TOKEN') return ours
     return new InvalidTokenError(err.message.replace(/\.$/, ''))
   }
   return err instanceof Error ? err : new InvalidTokenError('unreadable')
@@ -64,9 +65,12 @@ function notFromTheFuture<T extends { iat: number }> (claims: T): T {
 }
 
 export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
-  const verify = createVerifier({
-    key: keyFor(options.findKey),
-    algorithms: [...options.algorithms],
+  // One compiled verifier per key, given its key up front: fast-jwt then parses the key once, pins the key's
+  // own algorithm, and caches each verified token (bounded, never past exp). Only keys of our ring get one.
+  const compiled = new Map<string, { key: VerificationKey, verify: (token: string) => unknown }>()
+  const compile = (key: VerificationKey) => createVerifier({
+    key: key.verifyWith,
+    algorithms: [key.alg],
     allowedIss: options.issuer,
     allowedAud: options.audience,
     requiredClaims: ['iss', 'aud', 'sub', 'iat', 'exp', 'jti'],
@@ -74,10 +78,27 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     cache: options.cacheSize ?? 10_000
   })
 
+  async function verifierFor (header: Record<string, unknown>) {
+    const forged = FOREIGN_KEY_HEADERS.find((name) => name in header)
+    if (forged !== undefined) throw new InvalidTokenError(`the ${forged} header is not accepted`)
+    if (typeof header.kid !== 'string') throw new InvalidTokenError('no kid')
+    if (typeof header.alg !== 'string' || !(options.algorithms as readonly string[]).includes(header.alg)) throw new InvalidTokenError('algorithm not accepted')
+    const key = await options.findKey(header.kid)
+    if (key === undefined) throw new InvalidTokenError('unknown kid')
+    if (header.alg !== key.alg) throw new InvalidTokenError('algorithm does not match the key')
+    let entry = compiled.get(header.kid)
+    if (entry === undefined || entry.key.alg !== key.alg || !sameMaterial(entry.key.verifyWith, key.verifyWith)) {
+      entry = { key, verify: compile(key) }
+      compiled.set(header.kid, entry)
+    }
+    return entry.verify
+  }
+
   async function claimsOf (token: string): Promise<unknown> {
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('too large')
+    const verify = await verifierFor(readHeader(token))
     try {
-      return await verify(token)
+      return verify(token)
     } catch (err) {
       throw toAuthError(err)
     }
