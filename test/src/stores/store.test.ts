@@ -3,6 +3,7 @@ import { test } from 'tap'
 import { MODES, openTestStore, testLocation } from '../../support/stores.js'
 import { epochSeconds } from '../../../src/ids.js'
 import { startRedisServer } from '../../support/redis-server.js'
+import { createSqliteStore } from '../../../src/stores/sqlite/index.js'
 import type { SigningKeyRecord } from '../../../src/stores/signing-keys.js'
 
 const user = (username: string, roles: string[] = []) => ({ username, passwordHash: `hash-of-${username}`, roles })
@@ -188,4 +189,22 @@ test('redis: a store whose Redis is gone fails with SERVICE_UNAVAILABLE, quickly
   }
   t.ok(back, 'the store reconnects by itself')
   t.equal(await store.users.findByUsername('frank'), undefined, 'the private server keeps nothing, so the user is gone, but the call works')
+})
+
+test('embedded: the sweeper deletes expired sessions, revocations and retired keys, and nothing live', async (t) => {
+  const location = await testLocation(t)
+  const store = createSqliteStore({ dataDir: location.dataDir, sweepIntervalSeconds: 3600 })
+  t.teardown(async () => await store.close())
+  const now = epochSeconds()
+  await store.sessions.create({ id: 'old', userId: 'u', refreshJti: 'j', createdAt: now - 100, expiresAt: now - 1 })
+  await store.sessions.create({ id: 'live', userId: 'u', refreshJti: 'j', createdAt: now, expiresAt: now + 60 })
+  await store.revocations.revoke({ kind: 'session', id: 'old', until: now - 1 })
+  await store.revocations.revoke({ kind: 'session', id: 'live', until: now + 60 })
+  await store.signingKeys.initialize(key('kid-1'))
+  await store.signingKeys.rotate(key('kid-2'), now - 1)
+  t.equal(store.sweep(), 3, 'one expired row of each kind')
+  t.equal(store.sweep(), 0)
+  t.equal((await store.sessions.find('live'))?.id, 'live')
+  t.equal(await store.revocations.isRevoked([{ kind: 'session', id: 'live' }]), true)
+  t.same((await store.signingKeys.list()).map((k) => k.kid), ['kid-2'])
 })
