@@ -65,8 +65,8 @@ function notFromTheFuture<T extends { iat: number }> (claims: T): T {
 }
 
 export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
-  // One compiled verifier per key, given its key up front: fast-jwt then parses the key once, pins the key's
-  // own algorithm, and caches each verified token (bounded, never past exp). Only keys of our ring get one.
+  // One compiled verifier per key, given its key up front: fast-jwt then parses the key once and pins the key's
+  // own algorithm. Only keys of our ring get one.
   const compiled = new Map<string, { key: VerificationKey, verify: (token: string) => unknown }>()
   const compile = (key: VerificationKey) => createVerifier({
     key: key.verifyWith,
@@ -75,7 +75,7 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     allowedAud: options.audience,
     requiredClaims: ['iss', 'aud', 'sub', 'iat', 'exp', 'jti'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS * 1000,
-    cache: options.cacheSize ?? 10_000
+    cache: false // verified tokens are cached below, by the token itself, for all keys at once
   })
 
   async function verifierFor (header: Record<string, unknown>) {
@@ -94,14 +94,30 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
     return entry.verify
   }
 
+  // The hot path: a token seen before is answered from here, keyed by the token itself, without decoding its
+  // header or hashing it for fast-jwt's cache. Bounded (oldest out first); an entry is used only until the
+  // token's exp (plus the skew), exactly as long as a fresh verification would accept it.
+  const cacheSize = options.cacheSize ?? 10_000
+  const verified = new Map<string, { claims: unknown, usableUntilMs: number }>()
+
   async function claimsOf (token: string): Promise<unknown> {
+    const hit = verified.get(token)
+    if (hit !== undefined) {
+      if (Date.now() <= hit.usableUntilMs) return hit.claims
+      verified.delete(token)
+    }
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('too large')
     const verify = await verifierFor(readHeader(token))
+    let claims: unknown
     try {
-      return verify(token)
+      claims = verify(token)
     } catch (err) {
       throw toAuthError(err)
     }
+    const exp = typeof claims === 'object' && claims !== null && 'exp' in claims && typeof claims.exp === 'number' ? claims.exp : 0
+    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value ?? '')
+    verified.set(token, { claims, usableUntilMs: exp * 1000 + CLOCK_TOLERANCE_SECONDS * 1000 })
+    return claims
   }
 
   return {
