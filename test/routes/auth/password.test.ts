@@ -56,3 +56,19 @@ for (const mode of MODES) {
     t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'dave', password: PASSWORD } })).statusCode, 200, 'nothing changed')
   })
 }
+
+for (const mode of MODES) {
+  test(`${mode}: wrong current passwords count as failed sign-ins, so a stolen session cannot guess the password`, async (t) => {
+    const app = await build(t, { mode, env: { LOGIN_MAX_FAILURES_PER_USERNAME: '3' } })
+    await createUser(app, 'erin')
+    const session = await loginWithTokens(app, 'erin')
+    for (let i = 0; i < 3; i++) {
+      const wrong = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: { current_password: `guess ${i}`, new_password: NEW_PASSWORD } })
+      t.equal(wrong.statusCode, 401)
+    }
+    const blocked = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } })
+    t.equal(blocked.statusCode, 429)
+    t.equal(blocked.json().code, 'RATE_LIMITED')
+    t.ok(Number(blocked.headers['retry-after']) > 0)
+  })
+}
