@@ -38,8 +38,5 @@ export const OAUTH_CODE_PREFIX = 'OAUTH_'
 // 503: a dependency is away; protected routes refuse rather than guess.
 export const ServiceUnavailableError = createError<[string]>('SERVICE_UNAVAILABLE', 'Service unavailable: %s', 503)
 
-// 500: never detailed to the client; the stack goes to the log.
-export const InternalError = createError('INTERNAL', 'Internal Server Error', 500)
-
 /** Codes whose 401 means the token itself was bad, so the challenge says error="invalid_token" (RFC 6750 3.1). */
 export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set(['AUTH_INVALID_TOKEN', 'AUTH_TOKEN_EXPIRED', 'AUTH_TOKEN_REVOKED'])

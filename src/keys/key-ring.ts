@@ -14,7 +14,6 @@ export interface KeyRing {
   readonly active: SigningKey
   /** Only keys of this ring: a kid from a token is a lookup key here, never a path or a URL. */
   find (kid: string): SigningKey | undefined
-  readonly algorithms: readonly Algorithm[]
   /** RFC 7517 key set of the public keys; HMAC secrets never appear. */
   readonly jwks: { keys: PublicJwk[] }
 }
@@ -26,7 +25,6 @@ export function createKeyRing (active: SigningKey, retired: readonly SigningKey[
   return {
     active,
     find: (kid) => byKid.get(kid),
-    algorithms: [...new Set(keys.map((key) => key.alg))],
     jwks: {
       keys: keys.flatMap((key) => key.publicJwk === undefined ? [] : [{ ...key.publicJwk, kty: String(key.publicJwk.kty), kid: key.kid, alg: key.alg, use: 'sig' as const }])
     }

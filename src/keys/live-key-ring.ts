@@ -28,7 +28,6 @@ export function createLiveKeyRing (initial: KeyRing, load: () => Promise<KeyRing
 
   return {
     get active () { return ring.active },
-    get algorithms () { return ring.algorithms },
     get jwks () { return ring.jwks },
     async find (kid) {
       const key = ring.find(kid)

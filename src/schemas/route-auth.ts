@@ -14,7 +14,6 @@ export const RouteAuthSchema = Type.Union([
 ])
 
 export type RouteAuth = Static<typeof RouteAuthSchema>
-export type RouteRequirement = Exclude<RouteAuth, 'public'>
 
 export const routeAuthChecker = TypeCompiler.Compile(RouteAuthSchema)
 

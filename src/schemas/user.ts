@@ -1,5 +1,5 @@
 /** Users as the API shows them: never a password or its hash. */
-import { Type, type Static } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 
 // Letters, digits and . _ @ - (an email address fits), starting with a letter or digit; 1 to 64 characters.
 export const USERNAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$'
@@ -17,5 +17,3 @@ export const UserReply = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
 }, { title: 'User' })
-
-export type UserReplyBody = Static<typeof UserReply>

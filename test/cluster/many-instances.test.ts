@@ -10,18 +10,9 @@ import { build, type Mode } from '../helper.js'
 import { startRedisServer, testPrefix, deletePrefix, type PrivateRedis } from '../support/redis-server.js'
 import { bearer, createUser, loginWithTokens, PASSWORD, type TestApp } from '../support/auth.js'
 import type { Teardown } from '../support/stores.js'
+import { within } from '../support/poll.js'
 
 const mode: Mode = 'redis'
-
-/** Polls until `check` holds or the deadline passes; answers how long it took (ms), or -1. */
-async function within (ms: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now()
-  while (Date.now() - started <= ms) {
-    if (await check()) return Date.now() - started
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  return -1
-}
 
 async function twoInstances (t: Teardown, redis: PrivateRedis, env: Record<string, string> = {}) {
   const location = { dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-data-')), redisUrl: redis.url, prefix: testPrefix() }

@@ -15,8 +15,9 @@ import gatehouseAuth, { type GatehouseAuthOptions } from '../../plugins/gatehous
 import { build, MODES, type Mode } from '../helper.js'
 import { bearer, signedInUser, type TestApp } from '../support/auth.js'
 import { basicAuth, requestToken } from '../support/clients.js'
-import { startRedisServer, testPrefix, type PrivateRedis } from '../support/redis-server.js'
+import { startRedisServer, testPrefix } from '../support/redis-server.js'
 import type { TestLocation } from '../support/stores.js'
+import { within } from '../support/poll.js'
 
 /** gatehouse, listening on 127.0.0.1, and what a service needs to trust it. */
 async function listeningGatehouse (t: Test, mode: Mode, location?: TestLocation) {
@@ -57,16 +58,6 @@ function signedByGatehouse (gatehouse: TestApp, claims: Record<string, unknown>)
   const now = Math.floor(Date.now() / 1000)
   const sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid })
   return sign({ iss: 'gatehouse', aud: 'gatehouse', sub: 'someone', iat: now, exp: now + 600, jti: randomUUID(), type: 'access', roles: ['admin'], fresh: false, ...claims })
-}
-
-/** Polls until `check` holds or `ms` pass; answers how long it took, or -1. */
-async function within (ms: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now()
-  while (Date.now() - started <= ms) {
-    if (await check()) return Date.now() - started
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  return -1
 }
 
 for (const mode of MODES) {
@@ -185,19 +176,9 @@ test('without redis there is no revocation check: a logged-out token passes unti
   t.equal((await service.inject({ url: '/admin/report', headers: bearer(admin.accessToken) })).statusCode, 200, 'the service cannot know (documented)')
 })
 
-/** The private server is unref'd: while stop() awaits its exit, a timer keeps the process alive to see it. */
-async function stopRedis (redis: PrivateRedis): Promise<void> {
-  const keepAlive = setInterval(() => {}, 1000)
-  try {
-    await redis.stop()
-  } finally {
-    clearInterval(keepAlive)
-  }
-}
-
 async function privateLocation (t: Test) {
   const redis = await startRedisServer()
-  t.teardown(async () => await stopRedis(redis))
+  t.teardown(async () => await redis.stop())
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-data-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   return { redis, location: { dataDir, redisUrl: redis.url, prefix: testPrefix() } }
@@ -210,7 +191,7 @@ test('redis: the service fails closed with 503 while its Redis is down, and serv
   const admin = await signedInUser(gatehouse, 'root', ['admin'])
   const report = async () => await service.inject({ url: '/admin/report', headers: bearer(admin.accessToken) })
   t.equal((await report()).statusCode, 200)
-  await stopRedis(redis)
+  await redis.stop()
   t.ok(await within(2000, async () => (await report()).statusCode === 503) >= 0, '503 once Redis is gone')
   const refused = await report()
   t.match(refused.json(), { statusCode: 503, code: 'SERVICE_UNAVAILABLE', error: 'Service Unavailable' })

@@ -40,22 +40,9 @@ async function meUntil (app: TestApp, token: string, ms: number, done: (status: 
   return { status, elapsed: Date.now() - started }
 }
 
-/**
- * The server's child process is unref'd, so while stop() awaits its exit nothing else may hold the event loop
- * open (this is the test's last teardown): a ref'd timer keeps the process alive until the exit is seen.
- */
-async function stopRedis (redis: PrivateRedis): Promise<void> {
-  const keepAlive = setInterval(() => {}, 1000)
-  try {
-    await redis.stop()
-  } finally {
-    clearInterval(keepAlive)
-  }
-}
-
 async function privateRedis (t: Test): Promise<{ redis: PrivateRedis, location: { dataDir: string, redisUrl: string, prefix: string } }> {
   const redis = await startRedisServer()
-  t.teardown(async () => await stopRedis(redis))
+  t.teardown(async () => await redis.stop())
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-data-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   return { redis, location: { dataDir, redisUrl: redis.url, prefix: testPrefix() } }
@@ -107,7 +94,7 @@ test('redis: with Redis down every request that needs it answers 503, and the ap
   const session = await signedInUser(app, 'alice')
   t.equal((await app.inject({ url: '/auth/me', headers: bearer(session.accessToken) })).statusCode, 200, 'signed in while Redis is up')
 
-  await stopRedis(redis)
+  await redis.stop()
 
   const refused = await meUntil(app, session.accessToken, DETECTION_MS, (status) => status !== 200)
   t.equal(refused.status, 503, `GET /auth/me is refused ${refused.elapsed} ms after Redis went away: the revocation check cannot be made`)
