@@ -7,11 +7,14 @@ export const MissingRefreshTokenError = createError('AUTH_MISSING_TOKEN', 'No re
 export const InvalidTokenError = createError<[string]>('AUTH_INVALID_TOKEN', 'Invalid token: %s', 401)
 export const TokenExpiredError = createError('AUTH_TOKEN_EXPIRED', 'The token has expired', 401)
 export const TokenRevokedError = createError('AUTH_TOKEN_REVOKED', 'The token has been revoked', 401)
-/** To the client a reused refresh token is just revoked; the mark lets the route log what happened. */
-export function refreshReuseError (): Error & { refreshReuse: true } {
-  return Object.assign(new TokenRevokedError(), { refreshReuse: true as const })
+/** To the client a reused refresh token is just revoked; the mark says whose session, for the route's log line. */
+export interface RefreshReuse { userId: string, sessionId: string }
+export function refreshReuseError (reuse: RefreshReuse): Error & { refreshReuse: RefreshReuse } {
+  return Object.assign(new TokenRevokedError(), { refreshReuse: reuse })
 }
-export const isRefreshReuse = (err: unknown): boolean => err instanceof Error && 'refreshReuse' in err
+export function refreshReuseOf (err: unknown): RefreshReuse | undefined {
+  return err instanceof Error && 'refreshReuse' in err ? (err as { refreshReuse: RefreshReuse }).refreshReuse : undefined
+}
 export const InvalidCredentialsError = createError('AUTH_INVALID_CREDENTIALS', 'Invalid username or password', 401)
 export const FreshTokenRequiredError = createError('AUTH_FRESH_REQUIRED', 'This action needs a token from a password login', 401)
 

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CookieSessionReply, RefreshBody, TokenReply, cookieSessionReply, tokenReply } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
-import { MissingRefreshTokenError, isRefreshReuse } from '../../src/errors.js'
+import { MissingRefreshTokenError, refreshReuseOf } from '../../src/errors.js'
 
 const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/refresh', {
@@ -29,7 +29,8 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
     try {
       session = await fastify.sessions.refresh(presented, fromBody === undefined ? { csrfHeader: request.headers['x-csrf-token'] } : undefined)
     } catch (err) {
-      if (isRefreshReuse(err)) request.securityEvent('refresh.reuse_detected', fastify.sessions.describeRefreshToken(presented))
+      const reuse = refreshReuseOf(err)
+      if (reuse !== undefined) request.securityEvent('refresh.reuse_detected', { user_id: reuse.userId, session_id: reuse.sessionId })
       throw err
     }
     request.securityEvent('refresh.succeeded', { user_id: session.user.id, session_id: session.sid })
