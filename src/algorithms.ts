@@ -1,11 +1,8 @@
-/** The JWS algorithms gatehouse signs with, and what key each one needs. */
+/** The JWS algorithms gatehouse signs with: the list and the key rule live in the verifier package; the defaults here. */
+import { MINIMUM_RSA_BITS, keyRequirement, type Algorithm, type HmacAlgorithm } from '@gatehouse-auth/fastify'
 
-export const ASYMMETRIC_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const
-export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
-export const ALGORITHMS = [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS] as const
-
-export type Algorithm = typeof ALGORITHMS[number]
-export type HmacAlgorithm = typeof HMAC_ALGORITHMS[number]
+export { ALGORITHMS, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, MINIMUM_RSA_BITS, keyFitsAlgorithm, keyRequirement } from '@gatehouse-auth/fastify'
+export type { Algorithm, AsymmetricAlgorithm, HmacAlgorithm } from '@gatehouse-auth/fastify'
 
 // ES256: compact keys and signatures, and verified by every JOSE library and API gateway we know of.
 export const DEFAULT_ALGORITHM: Algorithm = 'ES256'
@@ -19,20 +16,8 @@ export function minimumSecretBytes (alg: HmacAlgorithm): number {
   return Number(alg.slice(2)) / 8
 }
 
-/** The key an asymmetric algorithm signs with, as node:crypto describes it. */
-export interface KeyRequirement {
-  type: 'ec' | 'ed25519' | 'rsa' | 'rsa-pss'
-  namedCurve?: string
+/** What an asymmetric algorithm's key must be, in words, for configuration errors. */
+export function describeKeyRequirement (alg: Exclude<Algorithm, HmacAlgorithm>): string {
+  const wanted = keyRequirement(alg)
+  return wanted.type === 'rsa' ? `an RSA key of at least ${MINIMUM_RSA_BITS} bits` : `an ${wanted.type} key${wanted.namedCurve === undefined ? '' : ` on ${wanted.namedCurve}`}`
 }
-
-export function keyRequirement (alg: Exclude<Algorithm, HmacAlgorithm>): KeyRequirement {
-  switch (alg) {
-    case 'ES256': return { type: 'ec', namedCurve: 'prime256v1' }
-    case 'ES384': return { type: 'ec', namedCurve: 'secp384r1' }
-    case 'ES512': return { type: 'ec', namedCurve: 'secp521r1' }
-    case 'EdDSA': return { type: 'ed25519' }
-    default: return { type: 'rsa' } // RS* and PS* both sign with a plain RSA key
-  }
-}
-
-export const MINIMUM_RSA_BITS = 2048

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { Type, type SchemaOptions, type StaticDecode, type TSchema } from '@sinclair/typebox'
 import { Value, TransformDecodeError } from '@sinclair/typebox/value'
-import { ALGORITHMS, DEFAULT_ALGORITHM, isHmac, keyRequirement, minimumSecretBytes, MINIMUM_RSA_BITS, type Algorithm } from './algorithms.js'
+import { ALGORITHMS, DEFAULT_ALGORITHM, describeKeyRequirement, isHmac, keyFitsAlgorithm, minimumSecretBytes, type Algorithm } from './algorithms.js'
 import { DURATION_PATTERN, parseDuration } from './duration.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from './schemas/user.js'
 
@@ -157,13 +157,6 @@ function checkSigningKey (alg: Algorithm, secret: string | undefined, key: KeyOb
   }
   if (secret !== undefined) throw new ConfigError('JWT_SECRET', `only for HS256, HS384 or HS512; ${alg} signs with a key pair`)
   if (key === undefined) return
-  const wanted = keyRequirement(alg)
-  const type = key.asymmetricKeyType
-  const fits = wanted.type === 'rsa'
-    ? (type === 'rsa' || (type === 'rsa-pss' && alg.startsWith('PS'))) && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= MINIMUM_RSA_BITS
-    : type === wanted.type && key.asymmetricKeyDetails?.namedCurve === wanted.namedCurve
-  if (!fits) {
-    const describe = wanted.type === 'rsa' ? `an RSA key of at least ${MINIMUM_RSA_BITS} bits` : `an ${wanted.type} key${wanted.namedCurve === undefined ? '' : ` on ${wanted.namedCurve}`}`
-    throw new ConfigError('JWT_PRIVATE_KEY_FILE', `${alg} needs ${describe}`)
-  }
+  // The same rule the verifier applies to every key it is given (an RSA-PSS-only key is refused: JWKS cannot carry it).
+  if (!keyFitsAlgorithm(key, alg)) throw new ConfigError('JWT_PRIVATE_KEY_FILE', `${alg} needs ${describeKeyRequirement(alg)}`)
 }

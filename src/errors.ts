@@ -1,12 +1,15 @@
-/** Every error code gatehouse answers with, made once with @fastify/error. */
+/** Every error code gatehouse answers with, made once with @fastify/error (the token errors, in the verifier package). */
 import createError from '@fastify/error'
+import { TokenRevokedError } from '@gatehouse-auth/fastify'
+
+// What a token check answers (401, 403 and 503), made once for gatehouse and every service that verifies its tokens.
+export {
+  CsrfError, ForbiddenError, FreshTokenRequiredError, INVALID_TOKEN_CODES, InvalidTokenError, MissingTokenError,
+  ServiceUnavailableError, TokenExpiredError, TokenRevokedError
+} from '@gatehouse-auth/fastify'
 
 // 401: the client has no valid credentials (RFC 6750 challenges are added by the error handler).
-export const MissingTokenError = createError('AUTH_MISSING_TOKEN', 'No access token was sent', 401)
 export const MissingRefreshTokenError = createError('AUTH_MISSING_TOKEN', 'No refresh token was sent (body refresh_token, or the refresh_token cookie of a cookie session)', 401)
-export const InvalidTokenError = createError<[string]>('AUTH_INVALID_TOKEN', 'Invalid token: %s', 401)
-export const TokenExpiredError = createError('AUTH_TOKEN_EXPIRED', 'The token has expired', 401)
-export const TokenRevokedError = createError('AUTH_TOKEN_REVOKED', 'The token has been revoked', 401)
 /** To the client a reused refresh token is just revoked; the mark says whose session, for the route's log line. */
 export interface RefreshReuse { userId: string, sessionId: string }
 export function refreshReuseError (reuse: RefreshReuse): Error & { refreshReuse: RefreshReuse } {
@@ -16,11 +19,6 @@ export function refreshReuseOf (err: unknown): RefreshReuse | undefined {
   return err instanceof Error && 'refreshReuse' in err ? (err as { refreshReuse: RefreshReuse }).refreshReuse : undefined
 }
 export const InvalidCredentialsError = createError('AUTH_INVALID_CREDENTIALS', 'Invalid username or password', 401)
-export const FreshTokenRequiredError = createError('AUTH_FRESH_REQUIRED', 'This action needs a token from a password login', 401)
-
-// 403: authenticated, but not allowed.
-export const ForbiddenError = createError<[string]>('AUTH_FORBIDDEN', 'Missing %s', 403)
-export const CsrfError = createError('AUTH_CSRF', 'A cookie-authenticated request must carry the X-CSRF-Token header', 403)
 
 // 400, 404, 409, 429: the input, the resource, the state, the pace.
 export const WeakPasswordError = createError<[string]>('WEAK_PASSWORD', 'The password %s', 400)
@@ -37,9 +35,3 @@ export const OAuthInvalidClientError = createError<[string]>('OAUTH_INVALID_CLIE
 export const OAuthUnsupportedGrantTypeError = createError<[string]>('OAUTH_UNSUPPORTED_GRANT_TYPE', '%s', 400)
 export const OAuthInvalidScopeError = createError<[string]>('OAUTH_INVALID_SCOPE', '%s', 400)
 export const OAUTH_CODE_PREFIX = 'OAUTH_'
-
-// 503: a dependency is away; protected routes refuse rather than guess.
-export const ServiceUnavailableError = createError<[string]>('SERVICE_UNAVAILABLE', 'Service unavailable: %s', 503)
-
-/** Codes whose 401 means the token itself was bad, so the challenge says error="invalid_token" (RFC 6750 3.1). */
-export const INVALID_TOKEN_CODES: ReadonlySet<string> = new Set(['AUTH_INVALID_TOKEN', 'AUTH_TOKEN_EXPIRED', 'AUTH_TOKEN_REVOKED'])

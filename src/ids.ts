@@ -24,7 +24,5 @@ export function newId (now: number = Date.now()): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
-/** Seconds since the epoch, the unit of JWT times and of every expiry we store. */
-export function epochSeconds (now: number = Date.now()): number {
-  return Math.floor(now / 1000)
-}
+// Seconds since the epoch, the unit of JWT times and of every expiry we store: one definition, the verifier's.
+export { epochSeconds } from '@gatehouse-auth/fastify'

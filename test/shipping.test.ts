@@ -31,7 +31,10 @@ test('the Dockerfile builds in two stages and runs as a non-root user with a hea
   const dockerfile = read('Dockerfile')
   const stages = dockerfile.match(/^FROM /gm) ?? []
   t.equal(stages.length, 2, 'multi-stage')
-  t.match(dockerfile, /^FROM node:20[^\n]* AS build$/m)
+  t.match(dockerfile, /^FROM node:24[^\n]* AS build$/m, 'Node 24 LTS')
+  t.match(dockerfile, /^FROM node:24[^\n]*-slim$/m)
+  t.match(dockerfile, /ln -s \/app\/dist\/src\/cli\/index\.js \/usr\/local\/bin\/gatehouse/, 'the CLI is `gatehouse` on the PATH')
+  t.match(dockerfile, /COPY --from=build \/app\/packages\/fastify\/dist/, 'the verifier package the service links to')
   t.match(dockerfile, /npm ci/)
   t.match(dockerfile, /npm prune --omit=dev/)
   t.match(dockerfile, /^ENV [^\n]*HOST=0\.0\.0\.0/m)
@@ -42,13 +45,17 @@ test('the Dockerfile builds in two stages and runs as a non-root user with a hea
   t.notMatch(runtime, /COPY (src|test)/, 'no sources or tests in the runtime image')
 })
 
-test('package.json pins Node 20 and starts the compiled server', async (t) => {
+test('package.json asks for a maintained Node LTS, starts the compiled server, and is licensed', async (t) => {
   const pkg = JSON.parse(read('package.json'))
-  t.equal(pkg.engines.node, '>=20.19.0')
+  t.equal(pkg.engines.node, '>=22.12')
+  t.equal(pkg.license, 'MIT')
+  t.ok(read('LICENSE').startsWith('MIT License'))
+  t.same(pkg.workspaces, ['packages/*', 'examples/*'], 'the verifier package is a workspace gatehouse depends on')
+  t.equal(pkg.dependencies['@gatehouse-auth/fastify'], '0.1.0')
   t.equal(pkg.scripts.start, 'node dist/src/server.js')
   t.equal(pkg.scripts.prestart, 'npm run build', 'npm start builds first, so a fresh clone starts after npm ci alone')
   t.match(pkg.scripts.test, /typecheck.*lint.*test:unit/)
-  t.match(pkg.dependencies['better-sqlite3'], /^\^12\./, 'better-sqlite3 13 crashes on Node 20')
+  t.match(pkg.dependencies['better-sqlite3'], /^\^12\./)
   t.same(pkg.bin, { gatehouse: 'dist/src/cli/index.js' })
   t.equal(pkg.scripts.prepare, 'npm run build', 'npm ci builds, so the CLI exists after it')
 })

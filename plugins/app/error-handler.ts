@@ -5,15 +5,9 @@
 import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import { INVALID_TOKEN_CODES, OAUTH_CODE_PREFIX, RouteNotFoundError } from '../../src/errors.js'
+import { bearerChallenge } from '@gatehouse-auth/fastify'
+import { OAUTH_CODE_PREFIX, RouteNotFoundError } from '../../src/errors.js'
 import type { ErrorReplyBody } from '../../src/schemas/error.js'
-
-/** RFC 6750 3: the challenge; error="invalid_token" only when a token was sent and failed. */
-export function bearerChallenge (code: string, message: string): string {
-  const base = 'Bearer realm="gatehouse"'
-  if (!INVALID_TOKEN_CODES.has(code)) return base
-  return `${base}, error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`
-}
 
 function send (reply: FastifyReply, statusCode: number, code: string, message: string) {
   if (code.startsWith(OAUTH_CODE_PREFIX)) return sendOAuth(reply, statusCode, code, message)

@@ -24,4 +24,4 @@ async function securityEvents (fastify: FastifyInstance): Promise<void> {
   })
 }
 
-export default fp(securityEvents, { name: 'security-events', fastify: '5.x', dependencies: ['route-guards'] })
+export default fp(securityEvents, { name: 'security-events', fastify: '5.x', dependencies: ['verifier'] })

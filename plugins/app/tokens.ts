@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { createTokenSigner, type TokenSigner } from '../../src/tokens/sign.js'
-import { createTokenVerifier, type TokenVerifier } from '../../src/tokens/verify.js'
+import { createTokenVerifier, type TokenVerifier } from '@gatehouse-auth/fastify'
 import { ALGORITHMS } from '../../src/algorithms.js'
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin'
 import swagger, { type SwaggerTransform } from '@fastify/swagger'
 import type { FastifyInstance } from 'fastify'
-import { describeRouteAuth, routeAuthChecker } from '../../src/schemas/route-auth.js'
+import { describeRouteAuth, routeAuthChecker } from '@gatehouse-auth/fastify'
 
 /**
  * Protected routes accept a bearer token or the access_token cookie. Routes open to the access-token guard

@@ -2,7 +2,7 @@
 import type { Algorithm } from '../algorithms.js'
 import type { SigningKeyStore } from '../stores/signing-keys.js'
 import { generateSigningKey } from './generate.js'
-import { CLOCK_TOLERANCE_SECONDS } from '../tokens/verify.js'
+import { CLOCK_TOLERANCE_SECONDS } from '@gatehouse-auth/fastify'
 import { epochSeconds } from '../ids.js'
 
 export interface Rotation {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ClientStore } from '../stores/clients.js'
 import type { TokenSigner } from '../tokens/sign.js'
-import type { AccessClaims } from '../tokens/claims.js'
+import type { AccessClaims } from '@gatehouse-auth/fastify'
 import type { TokenSettings } from '../sessions/issue.js'
 import { clientSecretMatches } from '../admin/client-secrets.js'
 import { OAuthInvalidClientError, OAuthInvalidRequestError, OAuthInvalidScopeError, OAuthUnsupportedGrantTypeError } from '../errors.js'

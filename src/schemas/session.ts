@@ -1,7 +1,7 @@
 /** Request and reply bodies of the session routes. */
 import { Type, type Static } from '@sinclair/typebox'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './user.js'
-import { MAX_TOKEN_LENGTH } from '../tokens/verify.js'
+import { MAX_TOKEN_LENGTH } from '@gatehouse-auth/fastify'
 
 export const SessionUserReply = Type.Object({
   id: Type.String(),

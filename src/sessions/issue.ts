@@ -1,7 +1,7 @@
 /** Issues a session's pair of tokens: a short-lived access token and the one refresh token that may be used next. */
 import { randomUUID } from 'node:crypto'
 import type { TokenSigner } from '../tokens/sign.js'
-import type { AccessClaims, RefreshClaims } from '../tokens/claims.js'
+import type { AccessClaims, RefreshClaims } from '@gatehouse-auth/fastify'
 import { epochSeconds } from '../ids.js'
 
 export interface TokenSettings {

@@ -1,6 +1,6 @@
 /** Ending sessions: the revocation is written first, so a failure leaves the session refused, not alive. */
 import type { Store } from '../stores/store.js'
-import { CLOCK_TOLERANCE_SECONDS } from '../tokens/verify.js'
+import { CLOCK_TOLERANCE_SECONDS } from '@gatehouse-auth/fastify'
 import { epochSeconds } from '../ids.js'
 
 export interface SessionRevoker {

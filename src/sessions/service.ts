@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { Store } from '../stores/store.js'
 import type { UserRecord } from '../stores/users.js'
 import type { TokenSigner } from '../tokens/sign.js'
-import type { TokenVerifier } from '../tokens/verify.js'
-import type { AccessClaims } from '../tokens/claims.js'
+import { type AccessClaims, CLOCK_TOLERANCE_SECONDS, type TokenVerifier } from '@gatehouse-auth/fastify'
 import { csrfMatches, newCsrfToken } from '../tokens/csrf.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../passwords.js'
 import { passwordProblem } from '../password-policy.js'
@@ -12,7 +11,6 @@ import { CsrfError, InvalidCredentialsError, TokenRevokedError, WeakPasswordErro
 import { epochSeconds } from '../ids.js'
 import { issueTokens, type IssuedTokens, type SessionUser, type TokenSettings } from './issue.js'
 import { createSessionRevoker } from './revoke.js'
-import { CLOCK_TOLERANCE_SECONDS } from '../tokens/verify.js'
 
 export type SessionMode = 'cookie' | 'token'
 

@@ -4,8 +4,7 @@ import type { Config } from '../config.js'
 import type { Store } from './store.js'
 import { createRedisStore } from './redis/index.js'
 import { createSqliteStore } from './sqlite/index.js'
-import { createRevocationView, type RevocationView } from './revocation-view.js'
-import { createRedisRevocationFeed } from './redis/revocation-feed.js'
+import { createRedisRevocationFeed, createRevocationView, type RevocationView } from '@gatehouse-auth/fastify'
 import { redisKeyNames } from './redis/key-names.js'
 
 /** The Redis store on `redis` when REDIS_URL gave one, else the embedded SQLite store. */

@@ -3,7 +3,7 @@ import type { UserStore } from './users.js'
 import type { ClientStore } from './clients.js'
 import type { SigningKeyStore } from './signing-keys.js'
 import type { SessionStore } from './sessions.js'
-import type { RevocationStore } from './revocations.js'
+import type { RevocationStore } from '@gatehouse-auth/fastify'
 
 export interface Store {
   readonly mode: 'embedded' | 'redis'

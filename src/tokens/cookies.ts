@@ -1,6 +1,7 @@
 /** The three session cookies, with exactly the contract's names and attributes. */
+import { ACCESS_COOKIE } from '@gatehouse-auth/fastify'
 
-export const ACCESS_COOKIE = 'access_token'
+export { ACCESS_COOKIE }
 export const REFRESH_COOKIE = 'refresh_token'
 export const CSRF_COOKIE = 'csrf_token'
 

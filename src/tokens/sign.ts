@@ -1,7 +1,7 @@
 /** Signs tokens with the ring's active key; one compiled signer per key, made on first use. */
 import { createSigner } from 'fast-jwt'
 import type { SigningKey } from '../keys/signing-key.js'
-import type { AccessClaims, RefreshClaims } from './claims.js'
+import type { AccessClaims, RefreshClaims } from '@gatehouse-auth/fastify'
 
 export type TokenSigner = (claims: AccessClaims | RefreshClaims) => string
 

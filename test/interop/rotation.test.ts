@@ -2,7 +2,7 @@
 import { test } from 'tap'
 import Fastify from 'fastify'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
-import gatehouseAuth from '../../plugins/gatehouse-auth.js'
+import gatehouseAuth from '@gatehouse-auth/fastify'
 import { build, MODES } from '../helper.js'
 import { bearer, createUser, loginWithTokens } from '../support/auth.js'
 import { decodeClaims } from '../support/tokens.js'

@@ -1,7 +1,6 @@
-/** The orders service: its routes, each declaring what it needs, behind gatehouse's exported plugin. */
+/** The orders service: its routes, each declaring what it needs, behind gatehouse's verifier package. */
 import Fastify, { type FastifyServerOptions } from 'fastify'
-// From a gatehouse checkout built with `npm run build`; a service that installs gatehouse imports 'gatehouse'.
-import gatehouseAuth, { type GatehouseAuthOptions } from '../../../dist/plugins/gatehouse-auth.js'
+import gatehouseAuth, { type GatehouseAuthOptions } from '@gatehouse-auth/fastify'
 
 const ORDERS = [
   { id: 'o-1001', item: 'lantern', quantity: 2 },

@@ -1,19 +1,13 @@
 /** The ioredis connection: bounded waits, so a Redis outage makes requests fail fast instead of hang. */
 import { Redis, ReplyError } from 'ioredis'
+import { REDIS_CLIENT_OPTIONS } from '@gatehouse-auth/fastify'
 import { ServiceUnavailableError } from '../../errors.js'
 
-export const COMMAND_TIMEOUT_MS = 1000
+export const COMMAND_TIMEOUT_MS = REDIS_CLIENT_OPTIONS.commandTimeout
 
+// The same bounded waits as the verifier package's connections: no offline queue, so an outage answers 503 at once.
 export function createRedisClient (url: string): Redis {
-  return new Redis(url, {
-    lazyConnect: true,
-    // No offline queue: while disconnected a command fails at once, and the request answers 503.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 2000)
-  })
+  return new Redis(url, REDIS_CLIENT_OPTIONS)
 }
 
 /** Connects once at start; a Redis that cannot be reached then is a configuration error. */

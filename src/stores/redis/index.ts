@@ -7,7 +7,7 @@ import { createRedisUserStore } from './users.js'
 import { createRedisClientStore } from './clients.js'
 import { createRedisSigningKeyStore } from './signing-keys.js'
 import { createRedisSessionStore } from './sessions.js'
-import { createRedisRevocationStore } from './revocations.js'
+import { createRedisRevocationStore } from '@gatehouse-auth/fastify'
 
 export interface RedisStoreOptions {
   /** A connection opened with openRedis; whoever opened it closes it. */

@@ -4,8 +4,12 @@
  * so the script stays valid on Redis Cluster.
  */
 
+import { revocationKeyNames } from '@gatehouse-auth/fastify'
+
 export function redisKeyNames (prefix: string) {
   return {
+    // {revocations}: the revocation keys, index and channel, shared with every service's verifier.
+    ...revocationKeyNames(prefix),
     user: (id: string) => `${prefix}{users}:user:${id}`, //             hash, no TTL
     username: (key: string) => `${prefix}{users}:name:${key}`, //      string: user id, no TTL
     userIndex: `${prefix}{users}:index`, //                            sorted set of user ids (score 0, lexical order)
@@ -14,10 +18,7 @@ export function redisKeyNames (prefix: string) {
     keyRing: `${prefix}{keys}:ring`, //                                hash: kid -> JSON key record
     activeKid: `${prefix}{keys}:active`, //                            string: the kid that signs
     session: (sid: string) => `${prefix}session:${sid}`, //            hash, EXAT session expiry
-    userSessions: (userId: string) => `${prefix}user-sessions:${userId}`, // set of sids, EXAT latest session expiry
-    revocation: (kind: string, id: string) => `${prefix}{revocations}:${kind}:${id}`, // string, EXAT until
-    revocationIndex: `${prefix}{revocations}:index`, //                sorted set: "kind:id" scored by until
-    revocationChannel: `${prefix}revocations` //                       pub/sub channel: each revocation as JSON
+    userSessions: (userId: string) => `${prefix}user-sessions:${userId}` // set of sids, EXAT latest session expiry
   }
 }
 

@@ -1,17 +1,2 @@
-/** A Lua script run by its SHA1, sent whole only when Redis does not have it cached (NOSCRIPT). */
-import { createHash } from 'node:crypto'
-import type { Redis } from 'ioredis'
-
-export type Script = (redis: Redis, keys: string[], args: Array<string | number>) => Promise<unknown>
-
-export function defineScript (source: string): Script {
-  const sha = createHash('sha1').update(source).digest('hex')
-  return async (redis, keys, args) => {
-    try {
-      return await redis.evalsha(sha, keys.length, ...keys, ...args)
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err
-      return await redis.eval(source, keys.length, ...keys, ...args)
-    }
-  }
-}
+/** Lua scripts run by SHA1: the helper the verifier package's revocation store uses, so there is one of it. */
+export { defineScript, type Script } from '@gatehouse-auth/fastify'

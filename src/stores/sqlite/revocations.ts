@@ -1,6 +1,6 @@
 /** Revocations in SQLite; expired rows are ignored at once and deleted by the sweeper. */
 import type { SqliteDatabase } from './database.js'
-import type { Revocation, RevocationStore } from '../revocations.js'
+import type { Revocation, RevocationStore } from '@gatehouse-auth/fastify'
 import { epochSeconds } from '../../ids.js'
 
 export function createSqliteRevocationStore (db: SqliteDatabase): RevocationStore {

@@ -5,8 +5,8 @@
  * signature is checked once and cached until it would expire.
  */
 import { createVerifier, TokenError } from 'fast-jwt'
-import type { Algorithm } from '../algorithms.js'
-import { InvalidTokenError, TokenExpiredError } from '../errors.js'
+import type { Algorithm } from './algorithms.js'
+import { InvalidTokenError, TokenExpiredError } from './errors.js'
 import { accessClaimsChecker, refreshClaimsChecker, type AccessClaims, type RefreshClaims } from './claims.js'
 
 export const CLOCK_TOLERANCE_SECONDS = 5

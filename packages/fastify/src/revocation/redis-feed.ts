@@ -4,25 +4,23 @@
  * subscribed connection) notices a Redis that stopped answering without closing the connection (a network
  * cut, a frozen server): the view is then out of sync, and the connection is dropped and made again.
  */
-import type { Redis } from 'ioredis'
-import type { RevocationFeed } from '../revocation-view.js'
-import type { Revocation } from '../revocations.js'
-
-const KINDS: readonly string[] = ['session', 'subject', 'token']
+import type { RevocationFeed } from './view.js'
+import { isRevocationKind, type Revocation } from './targets.js'
+import type { RevocationRedis } from './redis-client.js'
 
 function parse (message: string): Revocation | undefined {
   try {
     const value: unknown = JSON.parse(message)
     if (typeof value !== 'object' || value === null) return undefined
     const { kind, id, until } = value as Record<string, unknown>
-    if (typeof kind !== 'string' || !KINDS.includes(kind) || typeof id !== 'string' || typeof until !== 'number') return undefined
-    return { kind: kind as Revocation['kind'], id, until }
+    if (!isRevocationKind(kind) || typeof id !== 'string' || typeof until !== 'number') return undefined
+    return { kind, id, until }
   } catch {
     return undefined
   }
 }
 
-export function createRedisRevocationFeed (redis: Redis, channel: string, retryMs = 250, heartbeatMs = 500): RevocationFeed {
+export function createRedisRevocationFeed (redis: RevocationRedis, channel: string, retryMs = 250, heartbeatMs = 500): RevocationFeed {
   const subscriber = redis.duplicate({ lazyConnect: true, autoResubscribe: false, enableOfflineQueue: true })
   subscriber.on('error', () => {}) // reconnection is ioredis's job; 'close' tells the view
   let heartbeat: NodeJS.Timeout | undefined

@@ -2,48 +2,48 @@
  * A JWKS client for services that verify gatehouse's tokens: the public keys of one configured URL, by kid,
  * cached as the endpoint's Cache-Control allows (within bounds). A kid it does not know makes it look again at
  * most once per cooldown, so forged kids cannot turn it against the endpoint; while the endpoint is down or
- * answers garbage it keeps the keys it has. A key only ever comes from that URL, never from a token.
+ * answers garbage it keeps the keys it has. Until its first fetch succeeds it retries with backoff, and lookups
+ * answer SERVICE_UNAVAILABLE (503): a service that cannot know the keys yet refuses, it does not call tokens bad.
+ * A key only ever comes from that URL, never from a token.
  */
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
-import { ASYMMETRIC_ALGORITHMS, keyRequirement, MINIMUM_RSA_BITS, type Algorithm } from '../algorithms.js'
-import type { VerificationKey } from '../tokens/verify.js'
-
-export type AsymmetricAlgorithm = typeof ASYMMETRIC_ALGORITHMS[number]
+import { createPublicKey, type JsonWebKey } from 'node:crypto'
+import { isAsymmetric, keyFitsAlgorithm } from './algorithms.js'
+import { ServiceUnavailableError } from './errors.js'
+import type { VerificationKey } from './verify.js'
 
 export interface JwksClientOptions {
   url: string
-  /** Least time between two fetches made for unknown kids, and after a failed fetch. */
+  /** Least time between two fetches made for unknown kids, and after a failed fetch once keys are known. */
   cooldownMs?: number
   /** Bounds on how long a fetched key set is used before the next lookup refreshes it (from max-age). */
   minCacheMs?: number
   maxCacheMs?: number
   timeoutMs?: number
+  /** Until the first fetch succeeds, retries start this far apart and double up to maxRetryMs. */
+  firstRetryMs?: number
+  maxRetryMs?: number
+  /** Told of every failed fetch, with when the next attempt comes (undefined once keys are known). */
+  onFetchError?: (error: Error, retryInMs: number | undefined) => void
   fetch?: typeof globalThis.fetch
   now?: () => number
 }
 
 export interface JwksClient {
-  /** The key of this kid from the URL, or undefined; may fetch (see the module comment). */
+  /**
+   * The key of this kid from the URL, or undefined; may fetch (see the module comment). Throws SERVICE_UNAVAILABLE
+   * while no key set has ever been fetched: nothing can be verified yet, and that is not the token's fault.
+   */
   find (kid: string): Promise<VerificationKey | undefined>
   /** Fetches now; rejects when the fetch fails, keeping the keys it had. */
   refresh (): Promise<void>
+  /** Fetches in the background until the first success, backing off; find() works without it, only later. */
+  start (): void
+  close (): void
   /** Why the last fetch failed; undefined once one succeeds. */
   readonly lastError: Error | undefined
 }
 
 const MAX_JWKS_BYTES = 1024 * 1024
-
-function isAsymmetric (alg: unknown): alg is AsymmetricAlgorithm {
-  return (ASYMMETRIC_ALGORITHMS as readonly unknown[]).includes(alg)
-}
-
-/** Whether a public key is of the type (and curve, and size) its algorithm signs with: a mismatch is refused. */
-export function keyFitsAlgorithm (key: KeyObject, alg: AsymmetricAlgorithm): boolean {
-  const wanted = keyRequirement(alg)
-  const details = key.asymmetricKeyDetails ?? {}
-  if (wanted.type === 'rsa') return key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= MINIMUM_RSA_BITS
-  return key.asymmetricKeyType === wanted.type && details.namedCurve === wanted.namedCurve
-}
 
 /** A JWK as a verification key; undefined for anything that is not a public signature key of a known algorithm. */
 export function verificationKeyOf (jwk: Record<string, unknown>, alg: unknown = jwk.alg): VerificationKey | undefined {
@@ -53,7 +53,7 @@ export function verificationKeyOf (jwk: Record<string, unknown>, alg: unknown = 
   try {
     const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
     if (!keyFitsAlgorithm(key, alg)) return undefined
-    return { alg: alg satisfies Algorithm, verifyWith: key.export({ type: 'spki', format: 'pem' }).toString() }
+    return { alg, verifyWith: key.export({ type: 'spki', format: 'pem' }).toString() }
   } catch {
     return undefined // not a key node:crypto can read
   }
@@ -98,7 +98,7 @@ async function readLimited (response: Response, limit: number): Promise<string> 
 }
 
 export function createJwksClient (options: JwksClientOptions): JwksClient {
-  const { url, cooldownMs = 30_000, minCacheMs = 60_000, maxCacheMs = 86_400_000, timeoutMs = 5_000 } = options
+  const { url, cooldownMs = 30_000, minCacheMs = 60_000, maxCacheMs = 86_400_000, timeoutMs = 5_000, firstRetryMs = 500, maxRetryMs = 10_000 } = options
   const fetch = options.fetch ?? globalThis.fetch
   const now = options.now ?? Date.now
   let keys = new Map<string, VerificationKey>()
@@ -108,6 +108,12 @@ export function createJwksClient (options: JwksClientOptions): JwksClient {
   let lastMissFetch = -Infinity
   let lastError: Error | undefined
   let pending: Promise<void> | undefined
+  // Before the first success: the backoff between attempts, and the background retry.
+  let retryMs = firstRetryMs
+  let nextRetryAt = -Infinity
+  let retryTimer: NodeJS.Timeout | undefined
+  let started = false
+  let closed = false
 
   async function load (): Promise<void> {
     lastAttempt = now()
@@ -122,17 +128,37 @@ export function createJwksClient (options: JwksClientOptions): JwksClient {
     lastError = undefined
   }
 
+  function failed (err: unknown): Error {
+    lastError = err instanceof Error ? err : new Error(String(err))
+    let retryIn: number | undefined
+    if (!fetched) {
+      retryIn = retryMs
+      nextRetryAt = now() + retryMs
+      retryMs = Math.min(maxRetryMs, retryMs * 2)
+      scheduleRetry(retryIn)
+    }
+    options.onFetchError?.(lastError, retryIn)
+    return lastError
+  }
+
+  function scheduleRetry (delay: number): void {
+    if (!started || closed || retryTimer !== undefined) return
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined
+      if (!fetched) refresh().catch(() => {}) // a failure schedules the next attempt
+    }, delay)
+    retryTimer.unref()
+  }
+
   /** One fetch at a time: concurrent callers share it. */
   async function refresh (): Promise<void> {
-    pending ??= load().catch((err: unknown) => {
-      lastError = err instanceof Error ? err : new Error(String(err))
-      throw lastError
-    }).finally(() => { pending = undefined })
+    pending ??= load().catch((err: unknown) => { throw failed(err) }).finally(() => { pending = undefined })
     await pending
   }
 
-  // After a failed fetch, none again before the cooldown: the cached keys serve meanwhile.
-  const mayFetch = () => lastError === undefined || now() - lastAttempt >= cooldownMs
+  // Once keys are known, after a failed fetch none again before the cooldown: the cached keys serve meanwhile.
+  // Before that, the backoff decides: the first success must come soon after gatehouse does.
+  const mayFetch = () => fetched ? lastError === undefined || now() - lastAttempt >= cooldownMs : now() >= nextRetryAt
   const due = () => (!fetched || now() >= staleAt) && mayFetch()
 
   return {
@@ -142,6 +168,7 @@ export function createJwksClient (options: JwksClientOptions): JwksClient {
         await refresh().catch(() => {})
         looked = true
       }
+      if (!fetched) throw new ServiceUnavailableError(`the JWKS at ${url} has not been fetched yet (${lastError?.message ?? 'fetching'})`)
       const key = keys.get(kid)
       if (key !== undefined || looked || now() - lastMissFetch < cooldownMs || !mayFetch()) return key
       lastMissFetch = now()
@@ -149,6 +176,14 @@ export function createJwksClient (options: JwksClientOptions): JwksClient {
       return keys.get(kid)
     },
     refresh,
+    start () {
+      started = true
+      if (!fetched && pending === undefined) refresh().catch(() => {})
+    },
+    close () {
+      closed = true
+      clearTimeout(retryTimer)
+    },
     get lastError () { return lastError }
   }
 }

@@ -4,9 +4,8 @@
  * With a feed (Redis pub/sub), revocations made by other instances arrive within milliseconds; while the
  * feed is down or the view not yet (re)loaded, the view may have missed one, so every check fails closed.
  */
-import type { Revocation, RevocationKind, RevocationStore } from './revocations.js'
+import { epochSeconds, type Revocation, type RevocationKind, type RevocationStore } from './targets.js'
 import { ServiceUnavailableError } from '../errors.js'
-import { epochSeconds } from '../ids.js'
 
 /** Where other instances' revocations come from. `onUp` is awaited before the view trusts itself again. */
 export interface RevocationFeed {

@@ -2,7 +2,7 @@
 import { test } from 'tap'
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { createSigner } from 'fast-jwt'
-import { createTokenVerifier } from '../../../src/tokens/verify.js'
+import { createTokenVerifier } from '../src/verify.js'
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
 const key = { alg: 'ES256' as const, verifyWith: publicKey.export({ type: 'spki', format: 'pem' }).toString() }

@@ -1,38 +1,38 @@
 /**
- * Authorization: every route declares `config.auth` ('public', or { roles, scopes, fresh }), checked when the
+ * The route guard: every route declares `config.auth` ('public', or { roles, scopes, fresh }), checked when the
  * route is registered, so a route that forgets stops the app from starting. On each request to a protected
  * route: read the token (bearer or cookie), verify it, require X-CSRF-Token for cookie-borne unsafe requests,
  * refuse revoked tokens, then check roles (all listed), scopes (all listed) and freshness.
  *
- * This plugin is what other services import: it knows nothing of gatehouse's stores or login code.
- * Verification and revocation reach it as options, as @fastify/jwt takes `trusted`.
+ * Verification and revocation reach it as functions, as @fastify/jwt takes `trusted`: it knows no store.
  */
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { routeAuthChecker, type RouteAuth } from '../../src/schemas/route-auth.js'
-import type { AccessClaims } from '../../src/tokens/claims.js'
-import { scopesOf } from '../../src/tokens/claims.js'
-import { readAccessToken } from '../../src/tokens/transport.js'
-import { CSRF_HEADER, UNSAFE_METHODS, csrfMatches } from '../../src/tokens/csrf.js'
-import { CsrfError, ForbiddenError, FreshTokenRequiredError, MissingTokenError, TokenRevokedError } from '../../src/errors.js'
+import { describeRoute, routeAuthChecker, type RouteAuth } from './route-auth.js'
+import { scopesOf, type Claims } from './claims.js'
+import { readAccessToken } from './transport.js'
+import { CSRF_HEADER, UNSAFE_METHODS, csrfMatches } from './csrf.js'
+import { CsrfError, ForbiddenError, FreshTokenRequiredError, MissingTokenError, TokenRevokedError } from './errors.js'
+import { markChecked } from './unseen-routes.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
+    /** What the route needs: 'public', or a valid access token with every listed role and scope (and freshness). */
     auth?: RouteAuth
   }
   interface FastifyRequest {
     /** The verified access token's claims on protected routes; null on public ones. */
-    claims: AccessClaims | null
+    claims: Claims | null
     /** The claims, or AUTH_MISSING_TOKEN: for handlers of protected routes. */
-    requireClaims (): AccessClaims
+    requireClaims (): Claims
   }
 }
 
 export interface AuthorizationOptions {
-  /** Verifies an access token and answers its claims, or throws a coded 401. */
-  verify: (token: string) => Promise<AccessClaims>
+  /** Verifies an access token and answers its claims, or throws a coded 401 (or a 503 while it cannot tell). */
+  verify: (token: string) => Promise<Claims>
   /** Asked on every protected request; true refuses with AUTH_TOKEN_REVOKED. May throw a 503 to fail closed. */
-  isRevoked?: (claims: AccessClaims) => Promise<boolean>
+  isRevoked?: (claims: Claims) => Promise<boolean>
 }
 
 function missing (needed: readonly string[] | undefined, held: readonly string[]): string[] {
@@ -53,17 +53,17 @@ async function authorization (fastify: FastifyInstance, opts: AuthorizationOptio
   fastify.addHook('onRoute', (route) => {
     const auth: unknown = route.config?.auth
     if (!routeAuthChecker.Check(auth)) {
-      const methods = Array.isArray(route.method) ? route.method.join(',') : route.method
       const problem = auth === undefined ? 'declares no config.auth' : 'has an invalid config.auth'
-      throw new Error(`${methods} ${route.url} ${problem}: use 'public' or { roles?, scopes?, fresh? }`)
+      throw new Error(`${describeRoute(route)} ${problem}: use 'public' or { roles?, scopes?, fresh? }`)
     }
+    markChecked(route)
   })
 
   fastify.addHook('onRequest', async (request) => {
     const auth = request.routeOptions.config.auth
     if (auth === 'public' || request.is404) return // no route matched: the not-found handler answers 404, serving nothing
     if (auth === undefined) throw new MissingTokenError() // not declared through this plugin: refuse, never allow
-    const presented = readAccessToken(request.headers, request.cookies)
+    const presented = readAccessToken(request.headers)
     const claims = await verify(presented.token)
     if (presented.via === 'cookie' && UNSAFE_METHODS.has(request.method) && !csrfMatches(claims.csrf, request.headers[CSRF_HEADER])) {
       throw new CsrfError()
@@ -76,7 +76,4 @@ async function authorization (fastify: FastifyInstance, opts: AuthorizationOptio
   })
 }
 
-export default fp(authorization, { name: 'authorization', fastify: '5.x' })
-
-// Not autoloaded: plugins/app/route-guards.ts registers it with gatehouse's own verifier and revocation check.
-export const autoload = false
+export default fp(authorization, { name: 'gatehouse-authorization', fastify: '5.x' })

@@ -30,6 +30,16 @@ export const RefreshClaimsSchema = Type.Object({
 })
 
 export type AccessClaims = Static<typeof AccessClaimsSchema>
+
+/**
+ * Claims of a service's own, added to the type of `request.claims` by module augmentation, as @fastify/jwt's
+ * `FastifyJWT`: `declare module '@gatehouse-auth/fastify' { interface CustomClaims { tenant?: string } }`.
+ * Types only: nothing checks them at run time, so declare optional what gatehouse does not always issue.
+ */
+export interface CustomClaims {}
+
+/** What `request.claims` holds on a protected route: the verified access token's claims. */
+export type Claims = AccessClaims & CustomClaims
 export type RefreshClaims = Static<typeof RefreshClaimsSchema>
 
 export const accessClaimsChecker = TypeCompiler.Compile(AccessClaimsSchema)

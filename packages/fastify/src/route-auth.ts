@@ -13,7 +13,17 @@ export const RouteAuthSchema = Type.Union([
   }, { additionalProperties: false })
 ])
 
-export type RouteAuth = Static<typeof RouteAuthSchema>
+/**
+ * The singular misspellings, typed as absent. Fastify infers a route's config type from its literal and
+ * intersects it with ours, so an unknown key alone would compile; `never` here makes `{ role: [...] }` fail.
+ */
+interface NotMisspelt { role?: never, scope?: never }
+
+/**
+ * The schema's type, with the object branch narrowed to objects (`object & string` is never, so a misspelt
+ * 'publik' cannot compile either) and refusing the singular forms.
+ */
+export type RouteAuth = Extract<Static<typeof RouteAuthSchema>, string> | (Exclude<Static<typeof RouteAuthSchema>, string> & NotMisspelt & object)
 
 export const routeAuthChecker = TypeCompiler.Compile(RouteAuthSchema)
 
@@ -26,4 +36,9 @@ export function describeRouteAuth (auth: RouteAuth): string {
     ...auth.fresh === true ? ['a fresh token (from a password login)'] : []
   ]
   return needs.length === 0 ? 'Requires a valid access token.' : `Requires a valid access token with ${needs.join('; ')}.`
+}
+
+/** 'GET /orders': how errors name a route. */
+export function describeRoute (route: { method: string | string[], url: string }): string {
+  return `${Array.isArray(route.method) ? route.method.join(',') : route.method} ${route.url}`
 }

@@ -3,8 +3,8 @@ import { test } from 'tap'
 import { createServer, type Server } from 'node:http'
 import { generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { createJwksClient, type JwksClientOptions } from '../../../src/keys/jwks-client.js'
-import type { Teardown } from '../../support/stores.js'
+import { createJwksClient, type JwksClientOptions } from '../src/jwks-client.js'
+interface Teardown { teardown (fn: () => unknown): void }
 
 interface Answer {
   status: number
@@ -200,17 +200,57 @@ test('keeps serving its keys while the endpoint answers 503, invalid JSON, no ke
   t.equal(client.lastError, undefined, 'recovered: no error')
 })
 
-test('before any successful fetch, lookups answer undefined and retry once per cooldown', async (t) => {
+test('before any successful fetch, lookups answer 503 SERVICE_UNAVAILABLE and retry with a doubling backoff', async (t) => {
   const es = ecKey()
   const server = await jwksServer(t, { status: 500, body: '', headers: {} })
   const { client, clock } = clientOf(server)
-  t.equal(await client.find('es'), undefined)
-  t.equal(await client.find('es'), undefined)
-  t.equal(server.requests, 1)
+  await t.rejects(client.find('es'), { code: 'SERVICE_UNAVAILABLE', statusCode: 503, message: /has not been fetched yet \(the JWKS endpoint answered 500\)/ })
+  await t.rejects(client.find('es'), { code: 'SERVICE_UNAVAILABLE' })
+  t.equal(server.requests, 1, 'no second fetch within the first 0.5 s')
+  clock.ms += 500
+  await t.rejects(client.find('es'), { code: 'SERVICE_UNAVAILABLE' })
+  t.equal(server.requests, 2, 'the second attempt after 0.5 s')
+  clock.ms += 999
+  await t.rejects(client.find('es'), { code: 'SERVICE_UNAVAILABLE' })
+  t.equal(server.requests, 2, 'the third waits 1 s')
+  clock.ms += 1
   server.answer = jwksAnswer([publicJwk(es.publicKey, 'es', 'ES256')])
-  clock.ms += 30 * SECOND
+  t.equal((await client.find('es'))?.alg, 'ES256', 'the first success ends it')
+  t.equal(server.requests, 3)
+})
+
+test('the backoff doubles up to maxRetryMs, and once keys are known a kid miss keeps its cooldown', async (t) => {
+  const es = ecKey()
+  const server = await jwksServer(t, { status: 503, body: '', headers: {} })
+  const { client, clock } = clientOf(server, { maxRetryMs: 2000 })
+  const delays: Array<number | undefined> = []
+  const logged = createJwksClient({ url: server.url, now: () => clock.ms, maxRetryMs: 2000, onFetchError: (_err, retryInMs) => { delays.push(retryInMs) } })
+  for (let i = 0; i < 5; i++) {
+    await logged.find('es').catch(() => {})
+    clock.ms += 2000
+  }
+  t.same(delays, [500, 1000, 2000, 2000, 2000], 'each failure is reported with the wait before the next attempt')
+  server.answer = jwksAnswer([publicJwk(es.publicKey, 'es', 'ES256')], 'max-age=3600')
   t.equal((await client.find('es'))?.alg, 'ES256')
-  t.equal(server.requests, 2)
+  const before = server.requests
+  t.equal(await client.find('forged-1'), undefined, 'an unknown kid with a reachable JWKS is simply unknown')
+  t.equal(await client.find('forged-2'), undefined)
+  t.equal(server.requests, before + 1, 'one refetch for both: the cooldown holds')
+})
+
+test('started, it fetches in the background until the first success, then stops', async (t) => {
+  const es = ecKey()
+  const server = await jwksServer(t, { status: 500, body: '', headers: {} })
+  const client = createJwksClient({ url: server.url, firstRetryMs: 20, maxRetryMs: 40 })
+  t.teardown(() => client.close())
+  client.start()
+  while (server.requests < 3) await new Promise((resolve) => setTimeout(resolve, 10))
+  server.answer = jwksAnswer([publicJwk(es.publicKey, 'es', 'ES256')], 'max-age=3600')
+  while (client.lastError !== undefined || server.requests < 4) await new Promise((resolve) => setTimeout(resolve, 10))
+  const requests = server.requests
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  t.equal(server.requests, requests, 'no more fetches once keys are known')
+  t.equal((await client.find('es'))?.alg, 'ES256', 'and no request was needed to get there')
 })
 
 test('refresh() fetches now, and rejects when that fails while keeping the keys', async (t) => {
@@ -230,7 +270,7 @@ test('a slow endpoint is given up after timeoutMs', async (t) => {
   const server = await jwksServer(t, { ...jwksAnswer([publicJwk(es.publicKey, 'es', 'ES256')]), delayMs: 2000 })
   const { client } = clientOf(server, { timeoutMs: 100 })
   const started = Date.now()
-  t.equal(await client.find('es'), undefined)
+  await t.rejects(client.find('es'), { code: 'SERVICE_UNAVAILABLE' })
   t.ok(Date.now() - started < 1500, 'did not wait for the answer')
   t.match(client.lastError?.name, /TimeoutError|AbortError/)
 })
@@ -238,7 +278,7 @@ test('a slow endpoint is given up after timeoutMs', async (t) => {
 test('a redirect is not followed: keys come from the configured URL only', async (t) => {
   const server = await jwksServer(t, { status: 302, body: '', headers: { location: 'http://127.0.0.1:1/elsewhere.json' } })
   const { client } = clientOf(server)
-  t.equal(await client.find('es'), undefined)
+  await t.rejects(client.find('es'), { code: 'SERVICE_UNAVAILABLE' })
   t.ok(client.lastError)
   t.equal(server.requests, 1)
 })
@@ -246,7 +286,7 @@ test('a redirect is not followed: keys come from the configured URL only', async
 test('a key set larger than 1 MiB is refused', async (t) => {
   const server = await jwksServer(t, { status: 200, body: JSON.stringify({ keys: [], padding: 'x'.repeat(1024 * 1024) }), headers: {} })
   const { client } = clientOf(server)
-  t.equal(await client.find('es'), undefined)
+  await t.rejects(client.find('es'), { code: 'SERVICE_UNAVAILABLE' })
   t.match(client.lastError?.message, /larger than/)
 })
 
