@@ -24,6 +24,16 @@ const Duration = (fallback: string | undefined, description: string) => Type.Tra
   return seconds
 }).Encode(String)
 
+// The same, where 0 means off.
+const DurationOrOff = (fallback: string, description: string) => Type.Transform(
+  Type.String({ pattern: DURATION_PATTERN, default: fallback, description, expected: 'a duration such as 10s or 1m, or 0 for off' })
+).Decode((text) => {
+  if (/^0+[smhd]?$/.test(text.trim())) return 0
+  const seconds = parseDuration(text)
+  if (seconds === undefined) throw new Error('expected a duration such as 10s or 1m, or 0 for off')
+  return seconds
+}).Encode(String)
+
 const RedisUrl = Type.Transform(Type.String({ description: 'redis:// or rediss:// URL; unset means embedded mode', expected: 'a redis:// or rediss:// URL' }))
   .Decode((text) => {
     let url: URL
@@ -86,6 +96,7 @@ export const ConfigSchema = Type.Object({
   JWT_AUDIENCE: NonEmpty('gatehouse', 'aud written and required'),
   ACCESS_TOKEN_TTL: Duration('15m', 'access token lifetime'),
   REFRESH_TOKEN_TTL: Duration('7d', 'refresh token (session) lifetime'),
+  REFRESH_REUSE_GRACE: DurationOrOff('10s', 'a refresh token presented again this soon after its first use is a retry (same chain), not theft; 0: off'),
   COOKIE_SECURE: Type.Boolean({ default: true, description: 'Secure attribute on cookies', expected: 'true or false' }),
   CORS_ORIGINS: Type.Optional(Origins),
   PUBLIC_URL: Type.Optional(PublicUrl),

@@ -5,6 +5,7 @@ export const SECURITY_EVENTS = [
   'login.failed', // user_id when the user exists
   'login.rate_limited',
   'refresh.succeeded', // user_id, session_id
+  'refresh.retried', // user_id, session_id: the token was presented again within REFRESH_REUSE_GRACE, answered with the same chain
   'refresh.reuse_detected', // user_id, session_id: the session is revoked
   'logout', // user_id or client_id, session_id
   'logout_all', // user_id

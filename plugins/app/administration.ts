@@ -16,7 +16,7 @@ declare module 'fastify' {
 
 async function administration (fastify: FastifyInstance): Promise<void> {
   const { config, store } = fastify
-  const revoker = createSessionRevoker(store, config.ACCESS_TOKEN_TTL)
+  const revoker = createSessionRevoker(store, config.REFRESH_TOKEN_TTL)
   fastify.decorate('userAdmin', createUserAdmin(store.users, revoker))
   fastify.decorate('clientAdmin', createClientAdmin(store.clients, revoker))
   fastify.decorate('clientCredentials', createClientCredentialsGrant(store.clients, fastify.tokens.sign, {

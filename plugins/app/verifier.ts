@@ -8,7 +8,7 @@ import gatehouseAuth from '@gatehouse-auth/fastify'
 import { ALGORITHMS } from '../../src/algorithms.js'
 
 async function verifier (fastify: FastifyInstance): Promise<void> {
-  const { config, keyRing, store } = fastify
+  const { config, keyRing, store, tokens } = fastify
   await fastify.register(gatehouseAuth, {
     findKey: (kid) => keyRing.find(kid),
     // Keys may change algorithm by rotation while the service runs: each kid verifies only with its own key's
@@ -16,8 +16,9 @@ async function verifier (fastify: FastifyInstance): Promise<void> {
     algorithms: [...ALGORITHMS],
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    revocations: store.revocations
+    revocations: store.revocations,
+    untypedIssuedBefore: tokens.untypedIssuedBefore
   })
 }
 
-export default fp(verifier, { name: 'verifier', fastify: '5.x', dependencies: ['keys', 'stores'] })
+export default fp(verifier, { name: 'verifier', fastify: '5.x', dependencies: ['keys', 'stores', 'tokens'] })

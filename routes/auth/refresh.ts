@@ -33,7 +33,7 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
       if (reuse !== undefined) request.securityEvent('refresh.reuse_detected', { user_id: reuse.userId, session_id: reuse.sessionId })
       throw err
     }
-    request.securityEvent('refresh.succeeded', { user_id: session.user.id, session_id: session.sid })
+    request.securityEvent(session.retried === true ? 'refresh.retried' : 'refresh.succeeded', { user_id: session.user.id, session_id: session.sid })
     if (fromBody !== undefined) return tokenReply(session)
     if (session.csrf === undefined) throw new MissingRefreshTokenError() // a token-mode refresh token in a cookie: not a browser session
     reply.setSessionCookies({ accessToken: session.accessToken, refreshToken: session.refreshToken, csrf: session.csrf })

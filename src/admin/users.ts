@@ -2,7 +2,7 @@
  * User administration, shared by the admin API and the CLI: the password policy, hashing, the last-admin
  * guard, and revoking a user's sessions whenever what their tokens say stops being true.
  */
-import type { UserRecord, UserStore } from '../stores/users.js'
+import { holdsRole, type UserRecord, type UserStore } from '../stores/users.js'
 import type { SessionRevoker } from '../sessions/revoke.js'
 import { hashPassword } from '../passwords.js'
 import { passwordProblem } from '../password-policy.js'
@@ -16,7 +16,7 @@ export interface UserChangesInput {
   disabled?: boolean
 }
 
-const isEnabledAdmin = (user: UserRecord) => !user.disabled && user.roles.includes(ADMIN_ROLE)
+const isEnabledAdmin = (user: UserRecord) => holdsRole(user, ADMIN_ROLE)
 
 export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
   async function find (id: string): Promise<UserRecord> {
@@ -31,7 +31,10 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
     return await hashPassword(password)
   }
 
-  /** Refuses a change that would leave no enabled admin. A check, then the write: two admins demoting each other at the same instant could both pass. */
+  /**
+   * Refuses early a change that would leave no enabled admin, before any password hashing or revocation. The store
+   * checks again in the write itself (keepRole), atomically, for changes that race.
+   */
   async function guardLastAdmin (user: UserRecord, after: UserRecord | undefined): Promise<void> {
     if (!isEnabledAdmin(user) || (after !== undefined && isEnabledAdmin(after))) return
     for (let page = await users.list({ limit: 500 }); page.length > 0; page = await users.list({ limit: 500, after: page[page.length - 1]?.id })) {
@@ -60,7 +63,7 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
         ...(passwordHash === undefined ? {} : { passwordHash }),
         ...(roles === undefined ? {} : { roles }),
         ...(changes.disabled === undefined ? {} : { disabled: changes.disabled })
-      })
+      }, ADMIN_ROLE)
       if (updated === undefined) throw new NotFoundError('User')
       const rolesChanged = roles !== undefined && [...roles].sort().join(' ') !== [...user.roles].sort().join(' ')
       if (passwordHash !== undefined || rolesChanged || changes.disabled === true) await revoker.revokeUserSessions(id)
@@ -70,7 +73,7 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
       const user = await find(id)
       await guardLastAdmin(user, undefined)
       await revoker.revokeUserSessions(id)
-      if (!await users.delete(id)) throw new NotFoundError('User')
+      if (!await users.delete(id, ADMIN_ROLE)) throw new NotFoundError('User')
     },
     async revokeSessions (id: string): Promise<number> {
       await find(id)

@@ -37,7 +37,7 @@ async function main (argv: string[]): Promise<number> {
   const redis = config.REDIS_URL === undefined ? null : await openRedis(config.REDIS_URL)
   const store = openStore(config, redis)
   try {
-    const revoker = createSessionRevoker(store, config.ACCESS_TOKEN_TTL)
+    const revoker = createSessionRevoker(store, config.REFRESH_TOKEN_TTL)
     const output = await runCommand(positionals, {
       roles: values.role ?? [],
       scopes: values.scope ?? [],

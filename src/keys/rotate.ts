@@ -2,8 +2,7 @@
 import type { Algorithm } from '../algorithms.js'
 import type { SigningKeyStore } from '../stores/signing-keys.js'
 import { generateSigningKey } from './generate.js'
-import { CLOCK_TOLERANCE_SECONDS } from '@gatehouse-auth/fastify'
-import { epochSeconds } from '../ids.js'
+import { untilEveryTokenExpired } from '../tokens/lifetime.js'
 
 export interface Rotation {
   kid: string
@@ -19,7 +18,7 @@ export interface Rotation {
 export async function rotateSigningKey (store: SigningKeyStore, alg: Algorithm, retainSeconds: number, ifActive?: string): Promise<Rotation | undefined> {
   const previous = (await store.list()).find((record) => record.retiredAt === undefined)
   const next = generateSigningKey(alg)
-  const retiredUntil = epochSeconds() + retainSeconds + CLOCK_TOLERANCE_SECONDS
+  const retiredUntil = untilEveryTokenExpired(retainSeconds)
   if (!await store.rotate(next, retiredUntil, ifActive)) return undefined
   return { kid: next.kid, alg: next.alg, retiredUntil, ...(previous === undefined ? {} : { retiredKid: previous.kid }) }
 }

@@ -16,6 +16,8 @@ export interface SigningKey {
   /** Stored keys only: when it was made (epoch seconds), for scheduled rotation. */
   createdAt?: number
   expiresAt?: number
+  /** A retired key verifies only tokens issued (iat) at or before this: its retirement. */
+  issuedBefore?: number
 }
 
 /** The kid of an HMAC secret: derived from it one-way, so the secret cannot be read back from it. */
@@ -43,5 +45,11 @@ export function fromSecret (secret: Buffer, alg: Algorithm): SigningKey {
 export function fromRecord (record: SigningKeyRecord): SigningKey {
   const alg = record.alg as Algorithm
   const key = isHmac(alg) ? fromSecret(Buffer.from(record.material, 'base64url'), alg) : fromPrivateKey(createPrivateKey(record.material), alg)
-  return { ...key, kid: record.kid, createdAt: record.createdAt, ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }) }
+  return {
+    ...key,
+    kid: record.kid,
+    createdAt: record.createdAt,
+    ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
+    ...(record.retiredAt === undefined ? {} : { issuedBefore: record.retiredAt })
+  }
 }

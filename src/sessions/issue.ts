@@ -1,7 +1,7 @@
 /** Issues a session's pair of tokens: a short-lived access token and the one refresh token that may be used next. */
 import { randomUUID } from 'node:crypto'
 import type { TokenSigner } from '../tokens/sign.js'
-import type { AccessClaims, RefreshClaims } from '@gatehouse-auth/fastify'
+import { refreshAudienceOf, type AccessClaims, type RefreshClaims } from '@gatehouse-auth/fastify'
 import { epochSeconds } from '../ids.js'
 
 export interface TokenSettings {
@@ -9,6 +9,11 @@ export interface TokenSettings {
   audience: string
   accessTtl: number
   refreshTtl: number
+}
+
+/** The session settings beyond the tokens' own. */
+export interface SessionSettings extends TokenSettings {
+  reuseGraceSeconds: number
 }
 
 export interface SessionUser {
@@ -26,7 +31,8 @@ export interface IssuedTokens {
   refreshExpiresAt: number
 }
 
-export function issueTokens (sign: TokenSigner, settings: TokenSettings, grant: { user: SessionUser, sid: string, fresh: boolean, csrf?: string }): IssuedTokens {
+/** `refresh`: the refresh token's id and expiry when the session has chosen them (a rotation, or its retry). */
+export function issueTokens (sign: TokenSigner, settings: TokenSettings, grant: { user: SessionUser, sid: string, fresh: boolean, csrf?: string, refresh?: { jti: string, exp: number } }): IssuedTokens {
   const iat = epochSeconds()
   const common = { iss: settings.issuer, aud: settings.audience, sub: grant.user.id, iat }
   const csrf = grant.csrf === undefined ? {} : { csrf: grant.csrf }
@@ -41,6 +47,7 @@ export function issueTokens (sign: TokenSigner, settings: TokenSettings, grant: 
     fresh: grant.fresh,
     ...csrf
   }
-  const refresh: RefreshClaims = { ...common, exp: iat + settings.refreshTtl, jti: randomUUID(), type: 'refresh', sid: grant.sid, ...csrf }
+  // Its own aud, the issuer's refresh endpoint: a verifier checking the access audience refuses it.
+  const refresh: RefreshClaims = { ...common, aud: refreshAudienceOf(settings.issuer), exp: grant.refresh?.exp ?? iat + settings.refreshTtl, jti: grant.refresh?.jti ?? randomUUID(), type: 'refresh', sid: grant.sid, ...csrf }
   return { sid: grant.sid, accessToken: sign(access), refreshToken: sign(refresh), refreshJti: refresh.jti, expiresIn: settings.accessTtl, refreshExpiresAt: refresh.exp }
 }

@@ -1,7 +1,10 @@
-/** Ending sessions: the revocation is written first, so a failure leaves the session refused, not alive. */
+/**
+ * Ending sessions. The revocation is the one step that ends a session: it covers every token the session can
+ * still have, refresh tokens included, for as long as any of them can live, so a stall or a crash after it (the
+ * session record not yet deleted) leaves the session ended, and a retry after a 503 ends it for good.
+ */
 import type { Store } from '../stores/store.js'
-import { CLOCK_TOLERANCE_SECONDS } from '@gatehouse-auth/fastify'
-import { epochSeconds } from '../ids.js'
+import { untilEveryTokenExpired } from '../tokens/lifetime.js'
 
 export interface SessionRevoker {
   endSession (sid: string): Promise<void>
@@ -11,13 +14,12 @@ export interface SessionRevoker {
   revokeSubject (sub: string): Promise<void>
 }
 
-export function createSessionRevoker (store: Pick<Store, 'sessions' | 'revocations'>, accessTtl: number): SessionRevoker {
-  // A revocation must outlive every access token it covers; refresh tokens die with the session record.
-  const until = () => epochSeconds() + accessTtl + CLOCK_TOLERANCE_SECONDS
+export function createSessionRevoker (store: Pick<Store, 'sessions' | 'revocations'>, refreshTtl: number): SessionRevoker {
+  const until = () => untilEveryTokenExpired(refreshTtl)
 
   async function endSession (sid: string): Promise<void> {
     await store.revocations.revoke({ kind: 'session', id: sid, until: until() })
-    await store.sessions.delete(sid)
+    await store.sessions.delete(sid) // cleanup: the revocation above already refuses the session's every token
   }
 
   return {

@@ -9,7 +9,7 @@ import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../passwords.j
 import { passwordProblem } from '../password-policy.js'
 import { CsrfError, InvalidCredentialsError, TokenRevokedError, WeakPasswordError, refreshReuseError } from '../errors.js'
 import { epochSeconds } from '../ids.js'
-import { issueTokens, type IssuedTokens, type SessionUser, type TokenSettings } from './issue.js'
+import { issueTokens, type IssuedTokens, type SessionSettings, type SessionUser } from './issue.js'
 import { createSessionRevoker } from './revoke.js'
 
 export type SessionMode = 'cookie' | 'token'
@@ -17,19 +17,21 @@ export type SessionMode = 'cookie' | 'token'
 export interface SignedIn extends IssuedTokens {
   user: SessionUser
   csrf?: string
+  /** A refresh answered as a retry of the one just made (within REFRESH_REUSE_GRACE): the same chain again. */
+  retried?: boolean
 }
 
 export interface SessionServiceOptions {
   store: Pick<Store, 'users' | 'sessions' | 'revocations'>
   sign: TokenSigner
   verifier: TokenVerifier
-  settings: TokenSettings
+  settings: SessionSettings
 }
 
 const publicUser = (user: UserRecord): SessionUser => ({ id: user.id, username: user.username, roles: user.roles })
 
 export function createSessionService ({ store, sign, verifier, settings }: SessionServiceOptions) {
-  const { endSession, revokeUserSessions } = createSessionRevoker(store, settings.accessTtl)
+  const { endSession, revokeUserSessions } = createSessionRevoker(store, settings.refreshTtl)
 
   async function start (user: UserRecord, mode: SessionMode): Promise<SignedIn> {
     const sid = randomUUID()
@@ -55,7 +57,8 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
     },
 
     /**
-     * Rotates the refresh token: it works once. Presented again, it revokes the whole session. With the
+     * Rotates the refresh token: it works once. Presented again within the reuse grace, it is a retry (a lost
+     * answer, a 503, two tabs) and answers the same chain again; later, it revokes the whole session. With the
      * cookie transport, `csrfHeader` must match the token's csrf claim before anything changes.
      */
     async refresh (refreshToken: string, cookie?: { csrfHeader: string | string[] | undefined }): Promise<SignedIn> {
@@ -68,17 +71,16 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
         if (session !== undefined) await endSession(claims.sid)
         throw new TokenRevokedError()
       }
-      const tokens = issueTokens(sign, settings, { user: publicUser(user), sid: claims.sid, fresh: false, ...(claims.csrf === undefined ? {} : { csrf: claims.csrf }) })
-      const outcome = await store.sessions.rotate(claims.sid, claims.jti, tokens.refreshJti, tokens.refreshExpiresAt)
-      if (outcome !== 'rotated') {
+      const rotation = await store.sessions.rotate(claims.sid, claims.jti, randomUUID(), epochSeconds() + settings.refreshTtl, settings.reuseGraceSeconds)
+      if (rotation.outcome === 'reused') {
         // Reuse: a stolen token, or its owner racing a thief. Either way the session can no longer be trusted.
-        if (outcome === 'reused') {
-          await endSession(claims.sid)
-          throw refreshReuseError({ userId: claims.sub, sessionId: claims.sid })
-        }
-        throw new TokenRevokedError()
+        await endSession(claims.sid)
+        throw refreshReuseError({ userId: claims.sub, sessionId: claims.sid })
       }
-      return { ...tokens, user: publicUser(user), ...(claims.csrf === undefined ? {} : { csrf: claims.csrf }) }
+      if (rotation.outcome === 'missing') throw new TokenRevokedError()
+      const csrf = claims.csrf === undefined ? {} : { csrf: claims.csrf }
+      const tokens = issueTokens(sign, settings, { user: publicUser(user), sid: claims.sid, fresh: false, ...csrf, refresh: { jti: rotation.refreshJti, exp: rotation.expiresAt } })
+      return { ...tokens, user: publicUser(user), ...csrf, ...(rotation.outcome === 'retried' ? { retried: true } : {}) }
     },
 
     /** Ends the token's session; a service token (no session) is revoked by itself. */

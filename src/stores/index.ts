@@ -4,8 +4,7 @@ import type { Config } from '../config.js'
 import type { Store } from './store.js'
 import { createRedisStore } from './redis/index.js'
 import { createSqliteStore } from './sqlite/index.js'
-import { createRedisRevocationFeed, createRevocationView, type RevocationView } from '@gatehouse-auth/fastify'
-import { redisKeyNames } from './redis/key-names.js'
+import { createRevocationView, type RevocationView } from '@gatehouse-auth/fastify'
 
 /** The Redis store on `redis` when REDIS_URL gave one, else the embedded SQLite store. */
 export function openStore (config: Config, redis: Redis | null): Store {
@@ -14,15 +13,14 @@ export function openStore (config: Config, redis: Redis | null): Store {
 }
 
 /**
- * The store the service runs on: revocations are checked in a local view, kept in sync through Redis pub/sub
- * when shared, so a protected request needs no store round trip.
+ * The store the service runs on: revocations are checked in a local view, kept in sync with every other writer
+ * (through Redis pub/sub, or the SQLite file's change sequence), so a protected request needs no store round trip.
  */
 export type ServiceStore = Store & { revocations: RevocationView }
 
 export async function openServiceStore (config: Config, redis: Redis | null): Promise<ServiceStore> {
   const store = openStore(config, redis)
-  const feed = redis === null ? undefined : createRedisRevocationFeed(redis, redisKeyNames(config.REDIS_PREFIX).revocationChannel)
-  const revocations = createRevocationView(store.revocations, feed)
+  const revocations = createRevocationView(store.revocations, store.revocationFeed())
   await revocations.start()
   return {
     ...store,

@@ -8,14 +8,26 @@ export interface SessionRecord {
   expiresAt: number
 }
 
-/** What presenting a refresh token did: rotated it, caught a reuse, or found no live session. */
-export type RotationOutcome = 'rotated' | 'reused' | 'missing'
+/**
+ * What presenting a refresh token did. `rotated`: it was the current one, and `refreshJti` is next. `retried`: it
+ * was the one just rotated away, within the grace, so this is a retry of that rotation: the session's current
+ * `refreshJti` (and its expiry) answer again, one chain, never a fork. `reused`: an older one, or after the grace.
+ */
+export type Rotation =
+  | { outcome: 'rotated', refreshJti: string, expiresAt: number }
+  | { outcome: 'retried', refreshJti: string, expiresAt: number }
+  | { outcome: 'reused' }
+  | { outcome: 'missing' }
 
 export interface SessionStore {
   create (session: SessionRecord): Promise<void>
   find (id: string): Promise<SessionRecord | undefined>
-  /** Atomically replaces `presentedJti` by `nextJti` when it is the current one, and extends the session. */
-  rotate (id: string, presentedJti: string, nextJti: string, expiresAt: number): Promise<RotationOutcome>
+  /**
+   * Atomically replaces `presentedJti` by `nextJti` when it is the current one, and extends the session; answers a
+   * retry when it is the one rotated away less than `graceSeconds` ago (0: never). One step, so racing repeats on
+   * two instances see one rotation.
+   */
+  rotate (id: string, presentedJti: string, nextJti: string, expiresAt: number, graceSeconds: number): Promise<Rotation>
   /** Removes the session and answers it, or undefined when there was none. */
   delete (id: string): Promise<SessionRecord | undefined>
   listByUser (userId: string): Promise<SessionRecord[]>

@@ -21,6 +21,11 @@ export interface SigningKeyStore {
    * answers whether it rotated.
    */
   rotate (next: SigningKeyRecord, retiredUntil: number, ifActive?: string): Promise<boolean>
+  /**
+   * Retires the active key with no successor (a configured key signs from now on): it verifies what it signed
+   * until `retiredUntil`. Answers whether there was one to retire.
+   */
+  retireActive (retiredUntil: number): Promise<boolean>
   /** The active key first (the one without `retiredAt`), then the retired keys that have not expired. */
   list (): Promise<SigningKeyRecord[]>
 }

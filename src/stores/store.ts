@@ -3,7 +3,7 @@ import type { UserStore } from './users.js'
 import type { ClientStore } from './clients.js'
 import type { SigningKeyStore } from './signing-keys.js'
 import type { SessionStore } from './sessions.js'
-import type { RevocationStore } from '@gatehouse-auth/fastify'
+import type { RevocationFeed, RevocationStore } from '@gatehouse-auth/fastify'
 
 export interface Store {
   readonly mode: 'embedded' | 'redis'
@@ -12,6 +12,8 @@ export interface Store {
   readonly signingKeys: SigningKeyStore
   readonly sessions: SessionStore
   readonly revocations: RevocationStore
+  /** The feed of revocations other writers make (Redis pub/sub; SQLite: every process on the file), for the local view. */
+  revocationFeed (): RevocationFeed
   /** True when the store can serve now. */
   ping (): Promise<boolean>
   close (): Promise<void>

@@ -34,9 +34,18 @@ export interface UserStore {
   findById (id: string): Promise<UserRecord | undefined>
   findByUsername (username: string): Promise<UserRecord | undefined>
   list (page: PageRequest): Promise<UserRecord[]>
-  update (id: string, changes: UserChanges): Promise<UserRecord | undefined>
-  /** False when there was no such user. */
-  delete (id: string): Promise<boolean>
+  /**
+   * With `keepRole`, refuses (LastAdminError) a change that would leave no enabled user holding that role, in the
+   * same atomic step as the write: two admins demoting each other at once cannot both succeed.
+   */
+  update (id: string, changes: UserChanges, keepRole?: string): Promise<UserRecord | undefined>
+  /** False when there was no such user. `keepRole` as for update. */
+  delete (id: string, keepRole?: string): Promise<boolean>
+}
+
+/** Whether the user is enabled and holds the role: what the last-admin guard counts. */
+export function holdsRole (user: Pick<UserRecord, 'disabled' | 'roles'>, role: string): boolean {
+  return !user.disabled && user.roles.includes(role)
 }
 
 /** The form a username is compared in. */

@@ -1,7 +1,7 @@
 /** Signs tokens with the ring's active key; one compiled signer per key, made on first use. */
 import { createSigner } from 'fast-jwt'
 import type { SigningKey } from '../keys/signing-key.js'
-import type { AccessClaims, RefreshClaims } from '@gatehouse-auth/fastify'
+import { ACCESS_TOKEN_TYP, REFRESH_TOKEN_TYP, type AccessClaims, type RefreshClaims } from '@gatehouse-auth/fastify'
 
 export type TokenSigner = (claims: AccessClaims | RefreshClaims) => string
 
@@ -9,11 +9,13 @@ export function createTokenSigner (activeKey: () => SigningKey): TokenSigner {
   const signers = new Map<string, (payload: AccessClaims | RefreshClaims) => string>()
   return (claims) => {
     const key = activeKey()
-    let sign = signers.get(key.kid)
+    const name = `${claims.type}:${key.kid}`
+    let sign = signers.get(name)
     if (sign === undefined) {
-      // The claims carry iat and exp already (the signer keeps a given iat); it adds the header's alg, kid and typ.
-      sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid })
-      signers.set(key.kid, sign)
+      // The claims carry iat and exp already (the signer keeps a given iat); it adds the header's alg, kid and
+      // typ: RFC 9068's at+jwt for access tokens, another for refresh tokens.
+      sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid, header: { alg: key.alg, typ: claims.type === 'access' ? ACCESS_TOKEN_TYP : REFRESH_TOKEN_TYP } })
+      signers.set(name, sign)
     }
     return sign(claims)
   }

@@ -56,7 +56,7 @@ async function serviceToken (gatehouse: TestApp, scopes: string[]): Promise<{ to
 function signedByGatehouse (gatehouse: TestApp, claims: Record<string, unknown>): string {
   const key = gatehouse.keyRing.active
   const now = Math.floor(Date.now() / 1000)
-  const sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid })
+  const sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid, header: { alg: key.alg, typ: 'at+jwt' } })
   return sign({ iss: 'gatehouse', aud: 'gatehouse', sub: 'someone', iat: now, exp: now + 600, jti: randomUUID(), type: 'access', roles: ['admin'], fresh: false, ...claims })
 }
 

@@ -1,8 +1,7 @@
 /** The operator CLI: its commands on both stores, with the API's validation, and the program itself as a process. */
 import { test } from 'tap'
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { MODES, openTestStore, testLocation, type Mode, type TestLocation } from '../support/stores.js'
+import { MODES, openTestStore, testLocation } from '../support/stores.js'
+import { gatehouseCli } from '../support/cli.js'
 import { verifyPassword } from '../../src/passwords.js'
 import { runCommand, type CommandOptions } from '../../src/cli/commands.js'
 import { createSessionRevoker } from '../../src/sessions/revoke.js'
@@ -12,22 +11,10 @@ import { rotateSigningKey } from '../../src/keys/rotate.js'
 import { generateSigningKey } from '../../src/keys/generate.js'
 import type { Store } from '../../src/stores/store.js'
 
-const CLI = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url))
-
-async function gatehouse (mode: Mode, location: TestLocation, args: string[], stdin = '') {
-  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: location.dataDir, REDIS_PREFIX: location.prefix, REDIS_URL: mode === 'redis' ? location.redisUrl : undefined }
-  const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => { stdout += String(chunk) })
-  child.stderr.on('data', (chunk) => { stderr += String(chunk) })
-  child.stdin.end(stdin)
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return { code, stdout, stderr }
-}
+const gatehouse = gatehouseCli
 
 function commands (store: Store) {
-  const revoker = createSessionRevoker(store, 900)
+  const revoker = createSessionRevoker(store, 3600)
   const context = {
     users: createUserAdmin(store.users, revoker),
     clients: createClientAdmin(store.clients, revoker),

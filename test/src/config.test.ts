@@ -42,6 +42,9 @@ test('durations are read as seconds or with one unit', async (t) => {
   t.equal(loadConfig({ ACCESS_TOKEN_TTL: '90s' }).ACCESS_TOKEN_TTL, 90)
   t.equal(loadConfig({ ACCESS_TOKEN_TTL: '2h' }).ACCESS_TOKEN_TTL, 7200)
   t.equal(loadConfig({ REFRESH_TOKEN_TTL: '30d' }).REFRESH_TOKEN_TTL, 30 * 86400)
+  t.equal(loadConfig({}).REFRESH_REUSE_GRACE, 10, 'the reuse grace defaults to 10 s')
+  t.equal(loadConfig({ REFRESH_REUSE_GRACE: '0' }).REFRESH_REUSE_GRACE, 0, '0 turns it off')
+  t.equal(loadConfig({ REFRESH_REUSE_GRACE: '30s' }).REFRESH_REUSE_GRACE, 30)
 })
 
 test('values are converted from their text', async (t) => {
@@ -76,6 +79,7 @@ test('each kind of bad configuration is refused with a line naming its variable'
     ['REDIS_URL of another scheme', { REDIS_URL: 'http://localhost:6379' }, /^REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL, not http:/],
     ['malformed duration', { ACCESS_TOKEN_TTL: '15 minutes' }, /^ACCESS_TOKEN_TTL: expected a positive duration/],
     ['zero duration', { REFRESH_TOKEN_TTL: '0d' }, /^REFRESH_TOKEN_TTL: expected a positive duration/],
+    ['malformed grace', { REFRESH_REUSE_GRACE: 'soon' }, /^REFRESH_REUSE_GRACE: expected a duration such as 10s or 1m, or 0 for off/],
     ['refresh shorter than access', { ACCESS_TOKEN_TTL: '1h', REFRESH_TOKEN_TTL: '30m' }, /^REFRESH_TOKEN_TTL: must be longer than ACCESS_TOKEN_TTL/],
     ['port that is not a number', { PORT: 'http' }, /^PORT: expected an integer from 0 to 65535/],
     ['port out of range', { PORT: '65536' }, /^PORT: expected an integer from 0 to 65535/],

@@ -15,6 +15,8 @@ export interface PrivateRedis {
   port: number
   stop (): Promise<void>
   start (): Promise<void>
+  /** Sends a signal to the server process: SIGSTOP freezes it (connections stay open, nothing answers), SIGCONT resumes. */
+  signal (signal: NodeJS.Signals): void
 }
 
 async function freePort (): Promise<number> {
@@ -64,12 +66,15 @@ export async function startRedisServer ({ persistent = false } = {}): Promise<Pr
       child.unref() // the server must not keep the test process alive; the exit handler kills it
       await waitForPong(url)
     },
+    signal (signal) {
+      child?.kill(signal)
+    },
     async stop () {
       const running = child
       child = undefined
       if (running === undefined || running.exitCode !== null) return
       running.ref() // until it has exited: a teardown awaiting this must not see the process end first
-      await new Promise((resolve) => { running.once('exit', resolve); running.kill(persistent ? 'SIGTERM' : 'SIGKILL') })
+      await new Promise((resolve) => { running.once('exit', resolve); running.kill('SIGCONT'); running.kill(persistent ? 'SIGTERM' : 'SIGKILL') })
     }
   }
   await server.start()

@@ -34,6 +34,11 @@ export const GatehouseAuthOptionsSchema = Type.Object({
   redisPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_{}.-]{1,64}$' })),
   /** A revocation view of your own, instead of redis: what gatehouse itself passes. */
   revocations: Type.Optional(Type.Unsafe<RevocationChecker>(Type.Object({}))),
+  /**
+   * A transition for a gatehouse upgraded from before RFC 9068 typing: access tokens with header typ JWT pass when
+   * issued (iat) at or before this epoch second. Unset: only typ at+jwt passes.
+   */
+  untypedIssuedBefore: Type.Optional(Type.Integer({ minimum: 0 })),
   jwks: Type.Optional(Type.Object({
     cooldownMs: Type.Optional(Milliseconds),
     minCacheMs: Type.Optional(Milliseconds),

@@ -93,7 +93,8 @@ async function gatehouseAuth (fastify: FastifyInstance, opts: GatehouseAuthOptio
     findKey,
     algorithms: options.algorithms ?? ASYMMETRIC_ALGORITHMS,
     issuer: options.issuer,
-    audience: options.audience
+    audience: options.audience,
+    ...(options.untypedIssuedBefore === undefined ? {} : { untypedIssuedBefore: options.untypedIssuedBefore })
   })
   const revocations = options.revocations ??
     (options.redis === undefined ? undefined : await redisRevocations(fastify, options.redis, options.redisPrefix ?? 'gatehouse:'))

@@ -18,6 +18,17 @@ const FOREIGN_KEY_HEADERS = ['jku', 'jwk', 'x5u', 'x5c']
 export interface VerificationKey {
   alg: Algorithm
   verifyWith: string | Buffer
+  /** A retired key: it no longer signs, so it verifies only tokens issued (iat) at or before this epoch second. */
+  issuedBefore?: number
+}
+
+/** RFC 9068: the header `typ` of an access token. Refresh tokens carry another, so no verifier takes one for the other. */
+export const ACCESS_TOKEN_TYP = 'at+jwt'
+export const REFRESH_TOKEN_TYP = 'refresh+jwt'
+
+/** The `aud` of refresh tokens: the issuer's refresh endpoint, never the access audience a service checks. */
+export function refreshAudienceOf (issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/auth/refresh`
 }
 
 export interface VerifierOptions {
@@ -26,12 +37,21 @@ export interface VerifierOptions {
   algorithms: readonly Algorithm[]
   issuer: string
   audience: string
+  /** gatehouse itself: also verify refresh tokens (their aud is refreshAudienceOf(issuer)). */
+  refreshTokens?: boolean
+  /**
+   * A transition: tokens of the format before RFC 9068 typing (header typ JWT, refresh tokens with the access aud)
+   * pass when issued (iat) at or before this epoch second. Unset: never.
+   */
+  untypedIssuedBefore?: number
   cacheSize?: number
 }
 
 export interface TokenVerifier {
   verifyAccess (token: string): Promise<AccessClaims>
   verifyRefresh (token: string): Promise<RefreshClaims>
+  /** How many verified tokens the cache holds (at most `cacheSize`). */
+  readonly cachedTokens: number
 }
 
 /** The header alone, to choose the key: fast-jwt then checks the whole token, header included, again. */
@@ -68,17 +88,19 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   // One compiled verifier per key, given its key up front: fast-jwt then parses the key once and pins the key's
   // own algorithm. Only keys of our ring get one.
   const compiled = new Map<string, { key: VerificationKey, verify: (token: string) => unknown }>()
+  const refreshAudience = refreshAudienceOf(options.issuer)
   const compile = (key: VerificationKey) => createVerifier({
     key: key.verifyWith,
     algorithms: [key.alg],
     allowedIss: options.issuer,
-    allowedAud: options.audience,
+    allowedAud: options.refreshTokens === true ? [options.audience, refreshAudience] : options.audience,
+    complete: true, // the header too: its typ tells an access token from a refresh token
     requiredClaims: ['iss', 'aud', 'sub', 'iat', 'exp', 'jti'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS * 1000,
     cache: false // verified tokens are cached below, by the token itself, for all keys at once
   })
 
-  async function verifierFor (header: Record<string, unknown>) {
+  async function verifierFor (header: Record<string, unknown>): Promise<{ key: VerificationKey, verify: (token: string) => unknown }> {
     const forged = FOREIGN_KEY_HEADERS.find((name) => name in header)
     if (forged !== undefined) throw new InvalidTokenError(`the ${forged} header is not accepted`)
     if (typeof header.kid !== 'string') throw new InvalidTokenError('no kid')
@@ -91,44 +113,70 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
       entry = { key, verify: compile(key) }
       compiled.set(header.kid, entry)
     }
-    return entry.verify
+    return { key, verify: entry.verify }
   }
 
   // The hot path: a token seen before is answered from here, keyed by the token itself, without decoding its
   // header or hashing it for fast-jwt's cache. Bounded (oldest out first); an entry is used only until the
-  // token's exp (plus the skew), exactly as long as a fresh verification would accept it.
+  // token's exp (plus the skew), exactly as long as a fresh verification would accept it, and only while the key
+  // that verified it is still the one the lookup answers for its kid: a key that leaves the ring stops at once.
   const cacheSize = options.cacheSize ?? 10_000
-  const verified = new Map<string, { claims: unknown, usableUntilMs: number }>()
+  const verified = new Map<string, { claims: unknown, typ: string, kid: string, iat: number, key: VerificationKey, usableUntilMs: number }>()
 
-  async function claimsOf (token: string): Promise<unknown> {
+  /** The key still verifies this token: the lookup answers the same key for its kid, and has not retired it since. */
+  async function stillValid (entry: { kid: string, iat: number, key: VerificationKey }): Promise<boolean> {
+    const current = await options.findKey(entry.kid)
+    return current !== undefined && current.alg === entry.key.alg && sameMaterial(current.verifyWith, entry.key.verifyWith) &&
+      (current.issuedBefore === undefined || entry.iat <= current.issuedBefore)
+  }
+
+  async function claimsOf (token: string): Promise<{ claims: unknown, typ: string }> {
     const hit = verified.get(token)
     if (hit !== undefined) {
-      if (Date.now() <= hit.usableUntilMs) return hit.claims
+      if (Date.now() <= hit.usableUntilMs && await stillValid(hit)) return hit
       verified.delete(token)
     }
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('too large')
-    const verify = await verifierFor(readHeader(token))
+    const header = readHeader(token)
+    const { key, verify } = await verifierFor(header)
     let claims: unknown
     try {
-      claims = verify(token)
+      claims = (verify(token) as { payload: unknown }).payload
     } catch (err) {
       throw toAuthError(err)
     }
+    const typ = typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : ''
+    // fast-jwt required both claims; typeof narrows them without a cast.
     const exp = typeof claims === 'object' && claims !== null && 'exp' in claims && typeof claims.exp === 'number' ? claims.exp : 0
+    const iat = typeof claims === 'object' && claims !== null && 'iat' in claims && typeof claims.iat === 'number' ? claims.iat : Infinity
+    if (key.issuedBefore !== undefined && iat > key.issuedBefore) throw new InvalidTokenError('signed by a retired key after it was retired')
     if (verified.size >= cacheSize) verified.delete(verified.keys().next().value ?? '')
-    verified.set(token, { claims, usableUntilMs: exp * 1000 + CLOCK_TOLERANCE_SECONDS * 1000 })
-    return claims
+    const entry = { claims, typ, kid: String(header.kid), iat, key, usableUntilMs: exp * 1000 + CLOCK_TOLERANCE_SECONDS * 1000 }
+    verified.set(token, entry)
+    return entry
   }
 
+  /** Of the format before RFC 9068 typing, and issued before the transition ends. */
+  const untypedAllowed = (typ: string, claims: { iat: number }) =>
+    (typ === '' || typ === 'jwt') && options.untypedIssuedBefore !== undefined && claims.iat <= options.untypedIssuedBefore
+  const audienceIs = (aud: string | string[], wanted: string) => Array.isArray(aud) ? aud.includes(wanted) : aud === wanted
+
   return {
+    get cachedTokens () { return verified.size },
     async verifyAccess (token) {
-      const claims = await claimsOf(token)
-      if (!accessClaimsChecker.Check(claims)) throw new InvalidTokenError('not an access token')
+      const { claims, typ } = await claimsOf(token)
+      if (!accessClaimsChecker.Check(claims) || !audienceIs(claims.aud, options.audience) || (typ !== ACCESS_TOKEN_TYP && !untypedAllowed(typ, claims))) {
+        throw new InvalidTokenError('not an access token')
+      }
       return notFromTheFuture(claims)
     },
     async verifyRefresh (token) {
-      const claims = await claimsOf(token)
+      const { claims, typ } = await claimsOf(token)
       if (!refreshClaimsChecker.Check(claims)) throw new InvalidTokenError('not a refresh token')
+      const current = typ === REFRESH_TOKEN_TYP && audienceIs(claims.aud, refreshAudience)
+      if (options.refreshTokens !== true || (!current && !(untypedAllowed(typ, claims) && audienceIs(claims.aud, options.audience)))) {
+        throw new InvalidTokenError('not a refresh token')
+      }
       return notFromTheFuture(claims)
     }
   }

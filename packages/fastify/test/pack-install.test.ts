@@ -87,7 +87,7 @@ test('npm pack installs into a fresh Fastify 5 service, typechecks under strict 
   t.ok(files.includes('dist/cjs/index.js') && files.includes('dist/esm/index.d.ts') && files.includes('README.md') && files.includes('LICENSE'))
 
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  const sign = createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: 'ES256', kid: 'k1', iss: 'gatehouse', aud: 'gatehouse', expiresIn: 600_000 })
+  const sign = createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: 'ES256', kid: 'k1', header: { alg: 'ES256', typ: 'at+jwt' }, iss: 'gatehouse', aud: 'gatehouse', expiresIn: 600_000 })
   const env = { ...process.env, PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(), TOKEN: sign({ sub: 'u-1', jti: randomUUID(), type: 'access', roles: ['reader'], fresh: false }) }
 
   for (const fastify of FASTIFY_VERSIONS) {

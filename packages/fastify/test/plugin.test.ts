@@ -16,7 +16,7 @@ function ecKey () {
 }
 
 function accessToken (privateKey: KeyObject, kid: string, claims: Record<string, unknown> = {}) {
-  const sign = createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: 'ES256', kid, iss: ISSUER, aud: AUDIENCE, expiresIn: 60_000 })
+  const sign = createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: 'ES256', kid, header: { alg: 'ES256', typ: 'at+jwt' }, iss: ISSUER, aud: AUDIENCE, expiresIn: 60_000 })
   return sign({ sub: 'u-1', jti: randomUUID(), type: 'access', roles: ['admin'], fresh: false, ...claims })
 }
 

@@ -7,7 +7,7 @@ import { createRedisUserStore } from './users.js'
 import { createRedisClientStore } from './clients.js'
 import { createRedisSigningKeyStore } from './signing-keys.js'
 import { createRedisSessionStore } from './sessions.js'
-import { createRedisRevocationStore } from '@gatehouse-auth/fastify'
+import { createRedisRevocationFeed, createRedisRevocationStore } from '@gatehouse-auth/fastify'
 
 export interface RedisStoreOptions {
   /** A connection opened with openRedis; whoever opened it closes it. */
@@ -39,6 +39,7 @@ export function createRedisStore ({ redis, prefix }: RedisStoreOptions): Store {
     signingKeys: failClosed(createRedisSigningKeyStore(redis, keys)),
     sessions: failClosed(createRedisSessionStore(redis, keys)),
     revocations: failClosed(createRedisRevocationStore(redis, keys)),
+    revocationFeed: () => createRedisRevocationFeed(redis, keys.revocationChannel),
     async ping () {
       try {
         return redis.status === 'ready' && (await redis.ping()) === 'PONG'

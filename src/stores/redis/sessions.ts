@@ -6,16 +6,24 @@
 import type { Redis } from 'ioredis'
 import type { RedisKeyNames } from './key-names.js'
 import { defineScript } from './script.js'
-import type { RotationOutcome, SessionRecord, SessionStore } from '../sessions.js'
+import type { SessionRecord, SessionStore } from '../sessions.js'
+import { epochSeconds } from '../../ids.js'
 
-// KEYS: session. ARGV: presented jti, next jti, new expiry.
+// KEYS: session. ARGV: presented jti, next jti, new expiry, now, grace seconds. The rotation keeps the jti it
+// replaced and when, so a repeat of it within the grace is told apart from reuse (see SessionStore.rotate).
 const ROTATE = defineScript(`
-local current = redis.call('HGET', KEYS[1], 'refreshJti')
-if current == false then return 'missing' end
-if current ~= ARGV[1] then return 'reused' end
-redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2], 'expiresAt', ARGV[3])
-redis.call('EXPIREAT', KEYS[1], ARGV[3])
-return 'rotated'`)
+local session = redis.call('HMGET', KEYS[1], 'refreshJti', 'previousJti', 'rotatedAt', 'expiresAt')
+if session[1] == false then return {'missing'} end
+if session[1] == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2], 'expiresAt', ARGV[3], 'previousJti', ARGV[1], 'rotatedAt', ARGV[4])
+  redis.call('EXPIREAT', KEYS[1], ARGV[3])
+  return {'rotated', ARGV[2], ARGV[3]}
+end
+local grace = tonumber(ARGV[5])
+if grace > 0 and session[2] == ARGV[1] and tonumber(ARGV[4]) - tonumber(session[3]) <= grace then
+  return {'retried', session[1], session[4]}
+end
+return {'reused'}`)
 
 // KEYS: a key. ARGV: expiry. Pushes the key's expiry later, never earlier.
 const EXTEND = defineScript(`
@@ -54,13 +62,14 @@ export function createRedisSessionStore (redis: Redis, keys: RedisKeyNames): Ses
     async find (id) {
       return toRecord(await redis.hgetall(keys.session(id)))
     },
-    async rotate (id, presentedJti, nextJti, expiresAt) {
-      const outcome = String(await ROTATE(redis, [keys.session(id)], [presentedJti, nextJti, expiresAt])) as RotationOutcome
-      if (outcome === 'rotated') {
-        const session = await redis.hget(keys.session(id), 'userId')
-        if (session !== null) await EXTEND(redis, [keys.userSessions(session)], [expiresAt])
-      }
-      return outcome
+    async rotate (id, presentedJti, nextJti, expiresAt, graceSeconds) {
+      const [outcome, refreshJti, until] = (await ROTATE(redis, [keys.session(id)], [presentedJti, nextJti, expiresAt, epochSeconds(), graceSeconds])) as [string, string?, string?]
+      if (outcome === 'reused' || outcome === 'missing') return { outcome }
+      const chain = { refreshJti: refreshJti ?? '', expiresAt: Number(until) }
+      if (outcome !== 'rotated') return { outcome: 'retried', ...chain }
+      const session = await redis.hget(keys.session(id), 'userId')
+      if (session !== null) await EXTEND(redis, [keys.userSessions(session)], [expiresAt])
+      return { outcome: 'rotated', ...chain }
     },
     async delete (id) {
       const record = toRecord(pairsToHash((await TAKE(redis, [keys.session(id)], [])) as string[]))

@@ -28,6 +28,17 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[1], ARGV[1])
 return 1`)
 
+// KEYS: active, ring. ARGV: now, retired-until. Retires the active key, leaving none active (a configured key signs).
+const RETIRE = defineScript(`
+local active = redis.call('GET', KEYS[1])
+if not active then return 0 end
+local record = cjson.decode(redis.call('HGET', KEYS[2], active))
+record.retiredAt = tonumber(ARGV[1])
+record.expiresAt = tonumber(ARGV[2])
+redis.call('HSET', KEYS[2], active, cjson.encode(record))
+redis.call('DEL', KEYS[1])
+return 1`)
+
 // KEYS: ring. ARGV: now. Drops retired keys past their expiry.
 const PRUNE = defineScript(`
 local fields = redis.call('HGETALL', KEYS[1])
@@ -47,6 +58,9 @@ export function createRedisSigningKeyStore (redis: Redis, keys: RedisKeyNames): 
       const rotated = await ROTATE(redis, [keys.activeKid, keys.keyRing], [next.kid, JSON.stringify(next), epochSeconds(), retiredUntil, ifActive ?? ''])
       await PRUNE(redis, [keys.keyRing], [epochSeconds()])
       return rotated === 1
+    },
+    async retireActive (retiredUntil) {
+      return (await RETIRE(redis, [keys.activeKid, keys.keyRing], [epochSeconds(), retiredUntil])) === 1
     },
     async list () {
       const [[, active], [, ring]] = await redis.multi().get(keys.activeKid).hgetall(keys.keyRing).exec() as [[null, string | null], [null, Record<string, string>]]

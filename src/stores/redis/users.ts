@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import type { RedisKeyNames } from './key-names.js'
 import { defineScript } from './script.js'
 import { usernameKey, type UserRecord, type UserStore } from '../users.js'
-import { UsernameTakenError } from '../../errors.js'
+import { LastAdminError, UsernameTakenError } from '../../errors.js'
 import { newId } from '../../ids.js'
 
 // KEYS: name, user, index. ARGV: id, then field/value pairs. Claims the name or changes nothing.
@@ -13,17 +13,52 @@ redis.call('HSET', KEYS[2], unpack(ARGV, 2))
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 return 1`)
 
-// KEYS: user. ARGV: field/value pairs. Never recreates a deleted user.
-const UPDATE = defineScript(`
+// The last-admin guard, shared by UPDATE and DELETE. KEYS[1] is the user, KEYS[2] the index; ARGV[1] the role to
+// keep ('' for none), ARGV[2] the user-key prefix, ARGV[3] the user's id. The other users' hashes are read by name:
+// they share the {users} hash tag with the declared keys, so on Redis Cluster they are in the same slot.
+const GUARD = `
+local function holds (roles, disabled, role)
+  if roles == false or disabled == '1' then return false end
+  for _, held in ipairs(cjson.decode(roles)) do if held == role then return true end end
+  return false
+end
+local function guard (roles_after, disabled_after)
+  local role = ARGV[1]
+  if role == '' then return true end
+  local now = redis.call('HMGET', KEYS[1], 'roles', 'disabled')
+  if not holds(now[1], now[2], role) then return true end
+  if roles_after ~= nil and holds(roles_after or now[1], disabled_after or now[2], role) then return true end
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if id ~= ARGV[3] then
+      local other = redis.call('HMGET', ARGV[2] .. id, 'roles', 'disabled')
+      if holds(other[1], other[2], role) then return true end
+    end
+  end
+  return false
+end
+`
+
+// KEYS: user, index. ARGV: role to keep, user-key prefix, id, then field/value pairs. Never recreates a deleted
+// user; answers -1 when the guard refuses, changing nothing.
+const UPDATE = defineScript(GUARD + `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
+local roles_after, disabled_after = false, false
+for i = 4, #ARGV, 2 do
+  if ARGV[i] == 'roles' then roles_after = ARGV[i + 1] end
+  if ARGV[i] == 'disabled' then disabled_after = ARGV[i + 1] end
+end
+if not guard(roles_after, disabled_after) then return -1 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 return 1`)
 
-// KEYS: user, name, index. ARGV: id. Removes the user and frees its name together.
-const DELETE = defineScript(`
-if redis.call('DEL', KEYS[1]) == 0 then return 0 end
-redis.call('DEL', KEYS[2])
-redis.call('ZREM', KEYS[3], ARGV[1])
+// KEYS: user, index, name. ARGV: role to keep, user-key prefix, id. Removes the user and frees its name together;
+// -1 when the guard refuses.
+const DELETE = defineScript(GUARD + `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if not guard(nil, nil) then return -1 end
+redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[3])
+redis.call('ZREM', KEYS[2], ARGV[3])
 return 1`)
 
 function toRecord (hash: Record<string, string>): UserRecord | undefined {
@@ -70,18 +105,21 @@ export function createRedisUserStore (redis: Redis, keys: RedisKeyNames): UserSt
         return record === undefined ? [] : [record]
       })
     },
-    async update (id, changes) {
+    async update (id, changes, keepRole) {
       const fields: string[] = ['updatedAt', new Date().toISOString()]
       if (changes.passwordHash !== undefined) fields.push('passwordHash', changes.passwordHash)
       if (changes.roles !== undefined) fields.push('roles', JSON.stringify(changes.roles))
       if (changes.disabled !== undefined) fields.push('disabled', changes.disabled ? '1' : '0')
-      await UPDATE(redis, [keys.user(id)], fields)
+      const done = await UPDATE(redis, [keys.user(id), keys.userIndex], [keepRole ?? '', keys.user(''), id, ...fields])
+      if (done === -1) throw new LastAdminError()
       return await findById(id)
     },
-    async delete (id) {
+    async delete (id, keepRole) {
       const nameKey = await redis.hget(keys.user(id), 'usernameKey') // usernames never change, so reading first is safe
       if (nameKey === null) return false
-      return (await DELETE(redis, [keys.user(id), keys.username(nameKey), keys.userIndex], [id])) === 1
+      const done = await DELETE(redis, [keys.user(id), keys.userIndex, keys.username(nameKey)], [keepRole ?? '', keys.user(''), id])
+      if (done === -1) throw new LastAdminError()
+      return done === 1
     }
   }
 }

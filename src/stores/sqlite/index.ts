@@ -6,6 +6,7 @@ import { createSqliteClientStore } from './clients.js'
 import { createSqliteSigningKeyStore } from './signing-keys.js'
 import { createSqliteSessionStore } from './sessions.js'
 import { createSqliteRevocationStore } from './revocations.js'
+import { createSqliteRevocationFeed } from './revocation-feed.js'
 import { epochSeconds } from '../../ids.js'
 
 export interface SqliteStoreOptions {
@@ -17,7 +18,8 @@ export function createSqliteStore ({ dataDir, sweepIntervalSeconds }: SqliteStor
   const db = openDatabase(dataDir)
   const sweepStatements = [
     db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
-    db.prepare('DELETE FROM revocations WHERE until <= ?'),
+    // The row with the highest change sequence stays: the revocation feed counts on it never going back.
+    db.prepare('DELETE FROM revocations WHERE until <= ? AND seq < (SELECT max(seq) FROM revocations)'),
     db.prepare('DELETE FROM signing_keys WHERE active = 0 AND expires_at <= ?')
   ]
   const sweep = db.transaction((now: number) => sweepStatements.reduce((deleted, statement) => deleted + statement.run(now).changes, 0))
@@ -31,6 +33,7 @@ export function createSqliteStore ({ dataDir, sweepIntervalSeconds }: SqliteStor
     signingKeys: createSqliteSigningKeyStore(db),
     sessions: createSqliteSessionStore(db),
     revocations: createSqliteRevocationStore(db),
+    revocationFeed: () => createSqliteRevocationFeed(db),
     sweep: () => sweep(epochSeconds()),
     async ping () {
       return db.open

@@ -45,5 +45,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, id)
   ) STRICT;
   CREATE INDEX revocations_by_until ON revocations (until);
+  `,
+  // 2: refresh retries (the jti a rotation replaced, and when), and a change sequence the revocation feed reads.
+  `
+  ALTER TABLE sessions ADD COLUMN previous_jti TEXT;
+  ALTER TABLE sessions ADD COLUMN rotated_at INTEGER;
+  ALTER TABLE revocations ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX revocations_by_seq ON revocations (seq);
   `
 ]

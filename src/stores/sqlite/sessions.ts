@@ -1,6 +1,6 @@
 /** Sessions in SQLite; rotation is one compare-and-set transaction. */
 import type { SqliteDatabase } from './database.js'
-import type { RotationOutcome, SessionRecord, SessionStore } from '../sessions.js'
+import type { Rotation, SessionRecord, SessionStore } from '../sessions.js'
 import { epochSeconds } from '../../ids.js'
 
 interface SessionRow {
@@ -9,6 +9,8 @@ interface SessionRow {
   refresh_jti: string
   created_at: number
   expires_at: number
+  previous_jti: string | null
+  rotated_at: number | null
 }
 
 function toRecord (row: SessionRow): SessionRecord {
@@ -18,12 +20,22 @@ function toRecord (row: SessionRow): SessionRecord {
 export function createSqliteSessionStore (db: SqliteDatabase): SessionStore {
   const insert = db.prepare('INSERT INTO sessions (id, user_id, refresh_jti, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
   const live = db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE id = ? AND expires_at > ?')
-  const swap = db.prepare('UPDATE sessions SET refresh_jti = ?, expires_at = ? WHERE id = ? AND refresh_jti = ?')
+  const swap = db.prepare('UPDATE sessions SET refresh_jti = ?, expires_at = ?, previous_jti = refresh_jti, rotated_at = ? WHERE id = ?')
   const remove = db.prepare<[string], SessionRow>('DELETE FROM sessions WHERE id = ? RETURNING *')
   const byUser = db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at')
-  const rotate = db.transaction((id: string, presentedJti: string, nextJti: string, expiresAt: number): RotationOutcome => {
-    if (live.get(id, epochSeconds()) === undefined) return 'missing'
-    return swap.run(nextJti, expiresAt, id, presentedJti).changes === 1 ? 'rotated' : 'reused'
+  // See SessionStore.rotate; IMMEDIATE: the write lock first, so two processes on the file cannot both rotate.
+  const rotate = db.transaction((id: string, presentedJti: string, nextJti: string, expiresAt: number, graceSeconds: number): Rotation => {
+    const now = epochSeconds()
+    const session = live.get(id, now)
+    if (session === undefined) return { outcome: 'missing' }
+    if (session.refresh_jti === presentedJti) {
+      swap.run(nextJti, expiresAt, now, id)
+      return { outcome: 'rotated', refreshJti: nextJti, expiresAt }
+    }
+    if (graceSeconds > 0 && session.previous_jti === presentedJti && now - (session.rotated_at ?? 0) <= graceSeconds) {
+      return { outcome: 'retried', refreshJti: session.refresh_jti, expiresAt: session.expires_at }
+    }
+    return { outcome: 'reused' }
   })
 
   return {
@@ -34,8 +46,8 @@ export function createSqliteSessionStore (db: SqliteDatabase): SessionStore {
       const row = live.get(id, epochSeconds())
       return row === undefined ? undefined : toRecord(row)
     },
-    async rotate (id, presentedJti, nextJti, expiresAt) {
-      return rotate.immediate(id, presentedJti, nextJti, expiresAt)
+    async rotate (id, presentedJti, nextJti, expiresAt, graceSeconds) {
+      return rotate.immediate(id, presentedJti, nextJti, expiresAt, graceSeconds)
     },
     async delete (id) {
       const row = remove.get(id)

@@ -50,6 +50,9 @@ export function createSqliteSigningKeyStore (db: SqliteDatabase): SigningKeyStor
     async rotate (next, retiredUntil, ifActive) {
       return rotate.immediate(next, retiredUntil, ifActive)
     },
+    async retireActive (retiredUntil) {
+      return retire.run(epochSeconds(), retiredUntil).changes === 1
+    },
     async list () {
       return ring.all(epochSeconds()).map(toRecord)
     }

@@ -11,7 +11,7 @@ for (const mode of MODES) {
   test(`${mode}: sign-ins, refresh reuse, logout and admin changes each log one event line, with no secret`, async (t) => {
     const lines: string[] = []
     const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
-    const app = await build(t, { mode, server: { logger: { ...loggerOptions({ LOG_LEVEL: 'info' }), stream } } })
+    const app = await build(t, { mode, env: { REFRESH_REUSE_GRACE: '0' }, server: { logger: { ...loggerOptions({ LOG_LEVEL: 'info' }), stream } } })
     const admin = await createUser(app, 'root', ['admin'])
     const adminSession = await loginWithTokens(app, 'root')
     await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'root', password: 'a wrong password' } })

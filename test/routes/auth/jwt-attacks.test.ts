@@ -243,7 +243,7 @@ test('a token issued in the future (beyond the clock skew) is refused', async (t
   const claims = JSON.parse(Buffer.from(session.accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'))
   const now = Math.floor(Date.now() / 1000)
   const key = app.keyRing.active
-  const sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid })
+  const sign = createSigner({ key: key.signWith, algorithm: key.alg, kid: key.kid, header: { alg: key.alg, typ: 'at+jwt' } })
   const future = sign({ ...claims, iat: now + 3600, exp: now + 7200 })
   const res = await app.inject({ url: '/auth/me', headers: bearer(future) })
   t.equal(res.statusCode, 401)

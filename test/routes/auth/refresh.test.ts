@@ -24,8 +24,8 @@ for (const mode of MODES) {
     t.equal((await refresh(app, body.refresh_token)).statusCode, 200, 'the new refresh token works in turn')
   })
 
-  test(`${mode}: a refresh token used twice revokes the whole session`, async (t) => {
-    const app = await build(t, { mode })
+  test(`${mode}: with no reuse grace, a refresh token used twice revokes the whole session`, async (t) => {
+    const app = await build(t, { mode, env: { REFRESH_REUSE_GRACE: '0' } })
     const session = await signedInUser(app, 'bob')
     const first = (await refresh(app, session.refreshToken)).json()
     const reuse = await refresh(app, session.refreshToken)
@@ -37,8 +37,8 @@ for (const mode of MODES) {
     t.equal((await app.inject({ url: '/auth/me', headers: bearer(session.accessToken) })).json().code, 'AUTH_TOKEN_REVOKED')
   })
 
-  test(`${mode}: two concurrent refreshes of one token: one wins, and the session ends`, async (t) => {
-    const app = await build(t, { mode })
+  test(`${mode}: with no reuse grace, two concurrent refreshes of one token: one wins, and the session ends`, async (t) => {
+    const app = await build(t, { mode, env: { REFRESH_REUSE_GRACE: '0' } })
     const session = await signedInUser(app, 'carol')
     const results = await Promise.all([refresh(app, session.refreshToken), refresh(app, session.refreshToken)])
     const statuses = results.map((res) => res.statusCode).sort()
@@ -47,8 +47,31 @@ for (const mode of MODES) {
     t.equal((await refresh(app, winner.refresh_token)).statusCode, 401, 'the race counts as reuse')
   })
 
-  test(`${mode}: other sessions of the same user survive a reuse`, async (t) => {
+  test(`${mode}: within the reuse grace, a refresh token presented again answers the same chain, and the session lives`, async (t) => {
     const app = await build(t, { mode })
+    const session = await signedInUser(app, 'carol')
+    const results = await Promise.all([refresh(app, session.refreshToken), refresh(app, session.refreshToken), refresh(app, session.refreshToken)])
+    t.same(results.map((res) => res.statusCode), [200, 200, 200], 'two tabs, or a retry after a lost answer')
+    const jtis = new Set(results.map((res) => decodeClaims(res.json().refresh_token).payload.jti))
+    t.equal(jtis.size, 1, 'every answer carries the same next refresh token id: one chain, never a fork')
+    const latest = results[0]?.json()
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(latest.access_token) })).statusCode, 200)
+    t.equal((await refresh(app, latest.refresh_token)).statusCode, 200, 'and the chain goes on')
+  })
+
+  test(`${mode}: past the reuse grace, a refresh token presented again is reuse and ends the session`, async (t) => {
+    const app = await build(t, { mode, env: { REFRESH_REUSE_GRACE: '1s' } })
+    const session = await signedInUser(app, 'cora')
+    const first = (await refresh(app, session.refreshToken)).json()
+    await new Promise((resolve) => setTimeout(resolve, 2100))
+    const late = await refresh(app, session.refreshToken)
+    t.equal(late.statusCode, 401)
+    t.equal(late.json().code, 'AUTH_TOKEN_REVOKED')
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(first.access_token) })).statusCode, 401, 'the whole session ends')
+  })
+
+  test(`${mode}: other sessions of the same user survive a reuse`, async (t) => {
+    const app = await build(t, { mode, env: { REFRESH_REUSE_GRACE: '0' } })
     await createUser(app, 'dave')
     const laptop = await loginWithTokens(app, 'dave')
     const phone = await loginWithTokens(app, 'dave')
@@ -93,7 +116,7 @@ for (const mode of MODES) {
   })
 
   test(`${mode}: a cookie session refreshes with its cookie and X-CSRF-Token, and gets new cookies`, async (t) => {
-    const app = await build(t, { mode })
+    const app = await build(t, { mode, env: { REFRESH_REUSE_GRACE: '0' } })
     await createUser(app, 'hana')
     const session = await loginWithCookies(app, 'hana')
     const res = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie: session.header('/auth/refresh'), 'x-csrf-token': session.csrf } })
