@@ -24,6 +24,8 @@ export function scenarios (env, { bearer, cookie, tokens, seeds, credentials }) 
     // A GET needs no X-CSRF-Token, even with the cookie: only unsafe methods do.
     scenario('dashboard-cookie', 'GET /examples/dashboard (cookie)', 'cached-get', { url: dashboard, headers: { cookie } }),
     scenario('me-bearer', 'GET /auth/me (bearer)', 'cached-get', { url: `${gatehouse}/auth/me`, headers: { authorization: `Bearer ${bearer}` } }),
+    // Forward auth, as nginx asks it: the proxied request's token and method, a requirement in the query.
+    scenario('verify-bearer', 'GET /auth/verify (forward auth, bearer)', 'cached-get', { url: `${gatehouse}/auth/verify?roles=admin`, headers: { authorization: `Bearer ${bearer}`, 'x-original-method': 'GET' } }),
     scenario('dashboard-distinct', 'GET /examples/dashboard (distinct tokens)', 'distinct-get', { url: dashboard, requests: feed.requests }, feed.stats),
     scenario('bare-again', 'bare Fastify GET /dashboard (again)', 'ceiling', bare),
     scenario('login', 'POST /auth/login (token mode)', 'login', { url: `${gatehouse}/auth/login`, method: 'POST', headers: json, body: loginBody }),

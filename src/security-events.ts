@@ -18,6 +18,8 @@ export const SECURITY_EVENTS = [
   'client.deleted', // target_client_id
   'client.token_issued', // client_id, scope
   'client.authentication_failed', // client_id
+  'token.revoked', // client_id, token_type: RFC 7009 by a client
+  'token.revoke_refused', // client_id, token_type: a valid token the client may not revoke (answered 200 all the same)
   'key.rotated' // kid, retired_kid
 ] as const
 
@@ -35,4 +37,5 @@ export interface SecurityEventFields {
   scope?: string
   kid?: string
   retired_kid?: string
+  token_type?: 'access_token' | 'refresh_token'
 }

@@ -19,7 +19,7 @@ async function administration (fastify: FastifyInstance): Promise<void> {
   const revoker = createSessionRevoker(store, config.REFRESH_TOKEN_TTL)
   fastify.decorate('userAdmin', createUserAdmin(store.users, revoker))
   fastify.decorate('clientAdmin', createClientAdmin(store.clients, revoker))
-  fastify.decorate('clientCredentials', createClientCredentialsGrant(store.clients, fastify.tokens.sign, {
+  fastify.decorate('clientCredentials', createClientCredentialsGrant(fastify.tokens.sign, {
     issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtl: config.ACCESS_TOKEN_TTL, refreshTtl: config.REFRESH_TOKEN_TTL
   }))
 }

@@ -2,24 +2,15 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import formbody from '@fastify/formbody'
-import { OAuthInvalidClientError, OAuthInvalidRequestError } from '../../src/errors.js'
-import { readClientCredentials } from '../../src/oauth/client-authentication.js'
+import { OAuthInvalidRequestError } from '../../src/errors.js'
 import { ErrorReply } from '../../src/schemas/error.js'
+import { ClientAuthenticationFields, OAuthError } from '../../src/schemas/oauth.js'
 
 const TokenRequest = Type.Object({
   grant_type: Type.Optional(Type.String({ maxLength: 128 })),
   scope: Type.Optional(Type.String({ maxLength: 2048 })),
-  client_id: Type.Optional(Type.String({ maxLength: 256 })),
-  client_secret: Type.Optional(Type.String({ maxLength: 512 }))
+  ...ClientAuthenticationFields
 }) // other parameters are allowed and ignored, as RFC 6749 3.2 says
-
-const OAuthError = Type.Object({
-  error: Type.String({ description: 'invalid_request, invalid_client, unsupported_grant_type or invalid_scope' }),
-  error_description: Type.String(),
-  statusCode: Type.Integer(),
-  code: Type.String(),
-  message: Type.String()
-}, { title: 'OAuth error (RFC 6749 5.2)' })
 
 const ServiceTokenReply = Type.Object({
   access_token: Type.String(),
@@ -50,20 +41,9 @@ const token: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     if (request.validationError !== undefined) throw new OAuthInvalidRequestError(request.validationError.message)
-    // RFC 6749 5.2: a client that tried HTTP Basic gets a Basic challenge with its 401, also for malformed credentials.
-    if (/^Basic\b/i.test(request.headers.authorization ?? '')) reply.header('www-authenticate', 'Basic realm="gatehouse", Bearer realm="gatehouse"')
-    const credentials = readClientCredentials(request.headers.authorization, request.body)
-    let issued
-    try {
-      issued = await fastify.loginThrottle.guard(request, reply, `client:${credentials.clientId}`,
-        async () => await fastify.clientCredentials({ grantType: request.body.grant_type, scope: request.body.scope, ...credentials }),
-        (err) => err instanceof OAuthInvalidClientError)
-    } catch (err) {
-      if (err instanceof OAuthInvalidClientError) request.securityEvent('client.authentication_failed', { client_id: credentials.clientId })
-      throw err
-    }
-    reply.removeHeader('www-authenticate')
-    request.securityEvent('client.token_issued', { client_id: credentials.clientId, scope: issued.scope })
+    const client = await fastify.authenticateClient(request, reply, request.body)
+    const issued = fastify.clientCredentials(client, { grantType: request.body.grant_type, scope: request.body.scope })
+    request.securityEvent('client.token_issued', { client_id: client.id, scope: issued.scope })
     return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send(issued)
   })
 }

@@ -25,22 +25,33 @@ const MetadataReply = Type.Object({
   jwks_uri: Type.String(),
   grant_types_supported: Type.Array(Type.String()),
   token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  introspection_endpoint: Type.String({ description: 'RFC 7662' }),
+  introspection_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  revocation_endpoint: Type.String({ description: 'RFC 7009' }),
+  revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
   response_types_supported: Type.Array(Type.String())
 }, { title: 'Authorization server metadata' })
+
+// Both documents may be cached for 5 minutes. A rotated key signs at once (there is no publication lead), so a
+// verifier that meets an unknown kid fetches the JWKS again at once (the verifier package does, once per 30 s):
+// max-age only bounds how long a removed key may still be believed elsewhere.
+const CACHE_CONTROL = 'public, max-age=300'
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post']
 
 const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/jwks.json', {
     config: { auth: 'public' },
     schema: { tags: ['keys'], summary: 'Public verification keys, each with kid, alg and use; empty for HMAC algorithms', response: { 200: JwksReply } }
   }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=300')
+    reply.header('cache-control', CACHE_CONTROL)
     return fastify.keyRing.jwks
   })
 
   fastify.get('/oauth-authorization-server', {
     config: { auth: 'public' },
     schema: { tags: ['oauth'], summary: 'Authorization server metadata (RFC 8414); URLs from PUBLIC_URL, else the request\'s host', response: { 200: MetadataReply } }
-  }, async (request) => {
+  }, async (request, reply) => {
+    reply.header('cache-control', CACHE_CONTROL)
     const base = fastify.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`
     // No scopes_supported (RFC 8414 makes it optional): listing every client's scopes would tell anyone what
     // services exist, cost a store query per anonymous request, and tie this page to the store's health.
@@ -49,7 +60,11 @@ const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
       token_endpoint: `${base}/auth/token`,
       jwks_uri: `${base}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      introspection_endpoint: `${base}/auth/introspect`,
+      introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      revocation_endpoint: `${base}/auth/revoke`,
+      revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       response_types_supported: [] // no authorization endpoint: services only use the token endpoint
     }
   })

@@ -1,11 +1,10 @@
 /** The OAuth 2.0 client credentials grant (RFC 6749 4.4): a registered service gets an access token of its own. */
 import { randomUUID } from 'node:crypto'
-import type { ClientStore } from '../stores/clients.js'
+import type { ClientRecord } from '../stores/clients.js'
 import type { TokenSigner } from '../tokens/sign.js'
 import type { AccessClaims } from '@gatehouse-auth/fastify'
 import type { TokenSettings } from '../sessions/issue.js'
-import { clientSecretMatches } from '../admin/client-secrets.js'
-import { OAuthInvalidClientError, OAuthInvalidRequestError, OAuthInvalidScopeError, OAuthUnsupportedGrantTypeError } from '../errors.js'
+import { OAuthInvalidRequestError, OAuthInvalidScopeError, OAuthUnsupportedGrantTypeError } from '../errors.js'
 import { epochSeconds } from '../ids.js'
 
 export interface ServiceToken {
@@ -18,12 +17,11 @@ export interface ServiceToken {
 // RFC 6749 3.3: scope tokens are printable ASCII except space, double quote and backslash.
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 
-export function createClientCredentialsGrant (clients: ClientStore, sign: TokenSigner, settings: TokenSettings) {
-  return async function grant (input: { grantType: string | undefined, scope: string | undefined, clientId: string, clientSecret: string }): Promise<ServiceToken> {
+/** For a client already authenticated (fastify.authenticateClient). */
+export function createClientCredentialsGrant (sign: TokenSigner, settings: TokenSettings) {
+  return function grant (client: ClientRecord, input: { grantType: string | undefined, scope: string | undefined }): ServiceToken {
     if (input.grantType === undefined) throw new OAuthInvalidRequestError('grant_type is required')
     if (input.grantType !== 'client_credentials') throw new OAuthUnsupportedGrantTypeError('only client_credentials is supported')
-    const client = await clients.findById(input.clientId)
-    if (!clientSecretMatches(client?.secretHash, input.clientSecret) || client === undefined) throw new OAuthInvalidClientError('unknown client or wrong secret')
 
     const requested = (input.scope ?? '').split(' ').filter((scope) => scope !== '')
     if (requested.some((scope) => !SCOPE_TOKEN.test(scope))) throw new OAuthInvalidScopeError('malformed scope')
@@ -42,7 +40,7 @@ export function createClientCredentialsGrant (clients: ClientStore, sign: TokenS
       type: 'access',
       roles: [],
       scope,
-      username: client.name,
+      client_id: client.id, // RFC 9068; and no username: nothing a client is named makes its token look like a user's
       fresh: false
     }
     return { access_token: sign(claims), token_type: 'Bearer', expires_in: settings.accessTtl, scope }

@@ -90,6 +90,7 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
     },
 
     revokeUserSessions,
+    endSession,
 
     async changePassword (claims: AccessClaims, currentPassword: string, newPassword: string): Promise<void> {
       const user = await store.users.findById(claims.sub)

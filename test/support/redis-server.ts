@@ -19,7 +19,7 @@ export interface PrivateRedis {
   signal (signal: NodeJS.Signals): void
 }
 
-async function freePort (): Promise<number> {
+export async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)

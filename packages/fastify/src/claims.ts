@@ -17,6 +17,7 @@ export const AccessClaimsSchema = Type.Object({
   roles: Type.Array(Type.String()),
   sid: Type.Optional(Type.String()), // user tokens: the session they belong to
   scope: Type.Optional(Type.String()), // service tokens: space-separated scopes
+  client_id: Type.Optional(Type.String()), // service tokens (RFC 9068): the client the token was issued to
   username: Type.Optional(Type.String()),
   fresh: Type.Boolean(), // true only straight from a password login
   csrf: Type.Optional(Type.String()) // cookie sessions: what X-CSRF-Token must equal
