@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import { loggerOptions } from './logger.js'
 import { buildValidator } from './validation.js'
+import { answerClientError } from './client-errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +45,7 @@ export function serverOptions (config: Config, overrides: FastifyServerOptions =
     ajv: { customOptions: { removeAdditional: false } }, // unknown fields are refused, not silently dropped
     schemaController: { compilersFactory: { buildValidator } },
     trustProxy: config.TRUST_PROXY,
+    clientErrorHandler: answerClientError, // errors before routing, in the same JSON shape
     ...overrides
   }
 }

@@ -1,5 +1,6 @@
 /** gatehouse's configuration: one TypeBox schema of the environment, validated and decoded once at start. */
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { Type, type SchemaOptions, type StaticDecode, type TSchema } from '@sinclair/typebox'
 import { Value, TransformDecodeError } from '@sinclair/typebox/value'
@@ -33,6 +34,33 @@ const DurationOrOff = (fallback: string, description: string) => Type.Transform(
   if (seconds === undefined) throw new Error('expected a duration such as 10s or 1m, or 0 for off')
   return seconds
 }).Encode(String)
+
+// proxy-addr's names for ranges, which Fastify's trustProxy takes beside addresses and CIDRs.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+function isAddressOrCidr (entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true
+  const [address = '', bits, extra] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return false
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+}
+
+const TrustProxy = Type.Transform(Type.String({
+  default: 'false',
+  description: 'false, or the comma-separated addresses or CIDRs of your proxies, whose X-Forwarded-For is believed',
+  expected: 'false, or comma-separated addresses or CIDRs of your proxies (10.0.0.5, 10.0.0.0/8)'
+})).Decode((text): false | string[] => {
+  const value = text.trim()
+  if (value === 'false') return false
+  if (value === 'true' || /^\d+$/.test(value)) {
+    throw new Error('true and hop counts are refused: a client reaching gatehouse directly could then choose its own address; list your proxies\' addresses or CIDRs')
+  }
+  const entries = value.split(',').map((entry) => entry.trim())
+  const wrong = entries.find((entry) => !isAddressOrCidr(entry))
+  if (wrong !== undefined) throw new Error(`${wrong === '' ? 'an empty entry' : wrong} is not an address or CIDR (expected false, or addresses or CIDRs such as 10.0.0.5, 10.0.0.0/8)`)
+  return entries
+}).Encode((value) => value === false ? 'false' : value.join(','))
 
 const RedisUrl = Type.Transform(Type.String({ description: 'redis:// or rediss:// URL; unset means embedded mode', expected: 'a redis:// or rediss:// URL' }))
   .Decode((text) => {
@@ -83,6 +111,8 @@ export const ConfigSchema = Type.Object({
   HOST: NonEmpty('127.0.0.1', 'address to listen on'),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'port to listen on', expected: 'an integer from 0 to 65535' }),
   REDIS_URL: Type.Optional(RedisUrl),
+  REDIS_USERNAME: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Redis ACL user (with REDIS_URL it may sit in the URL instead)', expected: 'a user name' })),
+  REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Redis password (or REDIS_PASSWORD_FILE); with REDIS_URL it may sit in the URL instead', expected: 'a password' })),
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_{}.-]{1,64}$', default: 'gatehouse:', description: 'prefix of every Redis key', expected: 'up to 64 letters, digits and : _ { } . -' }),
   DATA_DIR: NonEmpty('./data', 'folder of the embedded SQLite database'),
   ADMIN_USERNAME: Type.Optional(Type.String({ pattern: USERNAME_PATTERN, description: 'admin created at start when absent', expected: 'a username: 1 to 64 letters, digits and . _ @ -, starting with a letter or digit' })),
@@ -106,15 +136,36 @@ export const ConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES_PER_USERNAME: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10, description: 'failed logins for one username per window', expected: 'a whole number from 1' }),
   LOGIN_FAILURE_WINDOW: Duration('15m', 'the window those failures are counted in'),
   KEY_ROTATION_INTERVAL: Type.Optional(Duration(undefined, 'rotate the generated signing key this often; unset: only on demand')),
-  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve Prometheus metrics on this port (on HOST); unset: no metrics', expected: 'an integer from 0 to 65535' })),
-  TRUST_PROXY: Type.Boolean({ default: false, description: 'take the client address from X-Forwarded-For (behind a load balancer)', expected: 'true or false' })
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve Prometheus metrics on this port (on METRICS_HOST); unset: no metrics', expected: 'an integer from 0 to 65535' })),
+  METRICS_HOST: NonEmpty('127.0.0.1', 'address the metrics port listens on (not HOST: metrics are for the scraper, not the public)'),
+  TRUST_PROXY: TrustProxy
 })
 
 export type Config = StaticDecode<typeof ConfigSchema>
 export type Environment = Record<string, string | undefined>
 
+/** Secrets that may come from a file instead (NAME_FILE, the container-secrets convention). */
+export const FILE_VARIABLES = ['ADMIN_PASSWORD', 'JWT_SECRET', 'REDIS_PASSWORD'] as const
+
+/** NAME from NAME_FILE when that is set: the file's text, less one trailing newline. */
+function fromFiles (env: Environment): Environment {
+  const resolved: Environment = { ...env }
+  for (const name of FILE_VARIABLES) {
+    const file = env[`${name}_FILE`]
+    if (file === undefined || file === '') continue
+    if (env[name] !== undefined && env[name] !== '') throw new ConfigError(`${name}_FILE`, `give ${name} or ${name}_FILE, not both`)
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '')
+    } catch (err) {
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file} (${err instanceof Error && 'code' in err ? String(err.code) : String(err)})`)
+    }
+  }
+  return resolved
+}
+
 /** Validates and decodes the environment; throws ConfigError naming the first variable at fault. */
-export function loadConfig (env: Environment): Config {
+export function loadConfig (environment: Environment): Config {
+  const env = fromFiles(environment)
   const raw: Record<string, string> = {}
   for (const name of Object.keys(ConfigSchema.properties)) {
     const value = env[name]

@@ -18,7 +18,8 @@ test('docker-compose.yml runs gatehouse on a persistent, healthy Redis', async (
   t.equal(gatehouse.build, '.')
   t.equal(gatehouse.environment.REDIS_URL, 'redis://redis:6379')
   t.same(gatehouse.depends_on, { redis: { condition: 'service_healthy' } }, 'gatehouse waits for a healthy Redis')
-  t.ok(gatehouse.ports.includes('3000:3000'))
+  t.ok(gatehouse.ports.includes('127.0.0.1:3000:3000'), 'published on loopback only')
+  t.notOk(Object.keys(gatehouse.environment).some((name) => /PASSWORD$|SECRET$/.test(name)), 'no secret in the environment')
 })
 
 test('docker-compose config accepts the file', async (t) => {

@@ -25,7 +25,9 @@ async function clientAuthentication (fastify: FastifyInstance): Promise<void> {
     if (/^Basic\b/i.test(request.headers.authorization ?? '')) reply.header('www-authenticate', 'Basic realm="gatehouse", Bearer realm="gatehouse"')
     const { clientId, clientSecret } = readClientCredentials(request.headers.authorization, form)
     try {
-      const client = await fastify.loginThrottle.guard(request, reply, `client:${clientId}`, async () => {
+      // Counted per address and per client id *from this address*, never per client id alone: ids are not
+      // secret (every service token carries one), so a per-id limit would let anyone lock a service out.
+      const client = await fastify.loginThrottle.guard(request, reply, `client:${clientId}@${request.ip}`, async () => {
         const found = await store.clients.findById(clientId)
         // The secret is compared even for an unknown id (against a decoy), so both answers take the same time.
         if (!clientSecretMatches(found?.secretHash, clientSecret) || found === undefined) throw new OAuthInvalidClientError('unknown client or wrong secret')

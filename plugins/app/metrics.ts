@@ -56,12 +56,12 @@ async function metrics (fastify: FastifyInstance): Promise<void> {
   const server = port === undefined ? undefined : metricsServer(createMetrics(fastify))
   fastify.decorate('metricsUrl', () => {
     const address = server?.address()
-    return typeof address === 'object' && address !== null ? `http://${fastify.config.HOST}:${address.port}` : null
+    return typeof address === 'object' && address !== null ? `http://${fastify.config.METRICS_HOST}:${address.port}` : null
   })
   if (server === undefined) return
   fastify.addHook('onReady', async () => await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, fastify.config.HOST, () => resolve())
+    server.listen(port, fastify.config.METRICS_HOST, () => resolve())
   }))
   fastify.addHook('onClose', async () => await new Promise<void>((resolve) => server.close(() => resolve())))
 }

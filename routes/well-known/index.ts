@@ -39,6 +39,9 @@ const CACHE_CONTROL = 'public, max-age=300'
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post']
 
 const wellKnown: FastifyPluginAsyncTypebox = async (fastify) => {
+  if (fastify.config.PUBLIC_URL === undefined && !['127.0.0.1', '::1', 'localhost'].includes(fastify.config.HOST)) {
+    fastify.log.warn({ variable: 'PUBLIC_URL' }, 'PUBLIC_URL is unset while listening beyond loopback: the OAuth metadata takes its URLs from each request\'s Host header, which a client chooses; set PUBLIC_URL')
+  }
   fastify.get('/jwks.json', {
     config: { auth: 'public' },
     schema: { tags: ['keys'], summary: 'Public verification keys, each with kid, alg and use; empty for HMAC algorithms', response: { 200: JwksReply } }

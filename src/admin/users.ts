@@ -25,8 +25,8 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
     return user
   }
 
-  async function checkedHash (password: string): Promise<string> {
-    const problem = passwordProblem(password)
+  async function checkedHash (password: string, username: string): Promise<string> {
+    const problem = passwordProblem(password, username)
     if (problem !== undefined) throw new WeakPasswordError(problem)
     return await hashPassword(password)
   }
@@ -49,7 +49,7 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
       return await users.list({ limit, ...(after === undefined ? {} : { after }) })
     },
     async create (input: { username: string, password: string, roles: string[], disabled?: boolean }): Promise<UserRecord> {
-      const user = await users.create({ username: input.username, passwordHash: await checkedHash(input.password), roles: [...new Set(input.roles)] })
+      const user = await users.create({ username: input.username, passwordHash: await checkedHash(input.password, input.username), roles: [...new Set(input.roles)] })
       if (input.disabled !== true) return user
       return await users.update(user.id, { disabled: true }) ?? user
     },
@@ -58,7 +58,7 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
       const user = await find(id)
       const roles = changes.roles === undefined ? undefined : [...new Set(changes.roles)]
       await guardLastAdmin(user, { ...user, ...(roles === undefined ? {} : { roles }), ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }) })
-      const passwordHash = changes.password === undefined ? undefined : await checkedHash(changes.password)
+      const passwordHash = changes.password === undefined ? undefined : await checkedHash(changes.password, user.username)
       const updated = await users.update(id, {
         ...(passwordHash === undefined ? {} : { passwordHash }),
         ...(roles === undefined ? {} : { roles }),

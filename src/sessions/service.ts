@@ -96,7 +96,7 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
       const user = await store.users.findById(claims.sub)
       if (user === undefined || user.disabled) throw new TokenRevokedError()
       if (!await verifyPassword(user.passwordHash, currentPassword)) throw new InvalidCredentialsError()
-      const problem = passwordProblem(newPassword)
+      const problem = passwordProblem(newPassword, user.username)
       if (problem !== undefined) throw new WeakPasswordError(problem)
       await store.users.update(user.id, { passwordHash: await hashPassword(newPassword) })
       await revokeUserSessions(user.id, claims.sid)

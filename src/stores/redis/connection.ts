@@ -6,8 +6,15 @@ import { ServiceUnavailableError } from '../../errors.js'
 export const COMMAND_TIMEOUT_MS = REDIS_CLIENT_OPTIONS.commandTimeout
 
 // The same bounded waits as the verifier package's connections: no offline queue, so an outage answers 503 at once.
-export function createRedisClient (url: string): Redis {
-  return new Redis(url, REDIS_CLIENT_OPTIONS)
+export interface RedisCredentials { username?: string, password?: string }
+
+export function createRedisClient (url: string, credentials: RedisCredentials = {}): Redis {
+  return new Redis(url, { ...REDIS_CLIENT_OPTIONS, ...credentials })
+}
+
+/** REDIS_USERNAME and REDIS_PASSWORD, when set, over what the URL holds. */
+export function redisCredentials (config: { REDIS_USERNAME?: string | undefined, REDIS_PASSWORD?: string | undefined }): RedisCredentials {
+  return { ...(config.REDIS_USERNAME === undefined ? {} : { username: config.REDIS_USERNAME }), ...(config.REDIS_PASSWORD === undefined ? {} : { password: config.REDIS_PASSWORD }) }
 }
 
 /** Connects once at start; a Redis that cannot be reached then is a configuration error. */

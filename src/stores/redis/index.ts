@@ -1,7 +1,7 @@
 /** The shared store: every record in Redis under one prefix, so any number of instances serve together. */
 import type { Redis } from 'ioredis'
 import type { Store } from '../store.js'
-import { connectRedis, createRedisClient, failClosed } from './connection.js'
+import { connectRedis, createRedisClient, failClosed, type RedisCredentials } from './connection.js'
 import { redisKeyNames } from './key-names.js'
 import { createRedisUserStore } from './users.js'
 import { createRedisClientStore } from './clients.js'
@@ -16,8 +16,8 @@ export interface RedisStoreOptions {
 }
 
 /** Opens the connection gatehouse uses for everything in Redis: store, rate limits, pub/sub. */
-export async function openRedis (url: string): Promise<Redis> {
-  const redis = createRedisClient(url)
+export async function openRedis (url: string, credentials: RedisCredentials = {}): Promise<Redis> {
+  const redis = createRedisClient(url, credentials)
   // Without a listener, ioredis reports each failed reconnection as an unhandled 'error' event.
   redis.on('error', () => {})
   await connectRedis(redis)
