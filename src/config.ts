@@ -135,6 +135,7 @@ export const ConfigSchema = Type.Object({
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30, description: 'failed logins from one client address per window', expected: 'a whole number from 1' }),
   LOGIN_MAX_FAILURES_PER_USERNAME: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10, description: 'failed logins for one username per window', expected: 'a whole number from 1' }),
   LOGIN_FAILURE_WINDOW: Duration('15m', 'the window those failures are counted in'),
+  RATE_LIMIT_MEMORY_KEYS: Type.Integer({ minimum: 1000, maximum: 10_000_000, default: 100_000, description: 'embedded mode: how many failure counters memory holds (about 100 bytes each); when full, the smallest counts make room', expected: 'a whole number from 1000 to 10000000' }),
   KEY_ROTATION_INTERVAL: Type.Optional(Duration(undefined, 'rotate the generated signing key this often; unset: only on demand')),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'serve Prometheus metrics on this port (on METRICS_HOST); unset: no metrics', expected: 'an integer from 0 to 65535' })),
   METRICS_HOST: NonEmpty('127.0.0.1', 'address the metrics port listens on (not HOST: metrics are for the scraper, not the public)'),
