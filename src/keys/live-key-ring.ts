@@ -7,8 +7,8 @@ import type { KeyRing } from './key-ring.js'
 import type { SigningKey } from './signing-key.js'
 
 export interface LiveKeyRing extends Omit<KeyRing, 'find'> {
-  /** A key of the ring; on a miss, reloads once (rate-limited) and looks again. */
-  find (kid: string): Promise<SigningKey | undefined>
+  /** A key of the ring, at once; on a miss, a promise: it reloads once (rate-limited) and looks again. */
+  find (kid: string): SigningKey | undefined | Promise<SigningKey | undefined>
   reload (): Promise<void>
   close (): void
 }
@@ -29,12 +29,11 @@ export function createLiveKeyRing (initial: KeyRing, load: () => Promise<KeyRing
   return {
     get active () { return ring.active },
     get jwks () { return ring.jwks },
-    async find (kid) {
+    find (kid) {
       const key = ring.find(kid)
       if (key !== undefined || Date.now() - lastMissReload < missCooldownMs) return key
       lastMissReload = Date.now()
-      await reload().catch(() => {})
-      return ring.find(kid)
+      return reload().catch(() => {}).then(() => ring.find(kid))
     },
     reload,
     close: () => clearInterval(timer)

@@ -107,7 +107,7 @@ async function gatehouseAuth (fastify: FastifyInstance, opts: GatehouseAuthOptio
   })
   refuseUnseenRoutes(fastify, NAME)
   await fastify.register(authorization, {
-    verify: async (token): Promise<Claims> => await verifier.verifyAccess(token),
+    verify: verifier.verifyAccess,
     ...(revocations === undefined ? {} : { isRevoked: async (claims: Claims) => await revocations.isRevoked(revocationTargets(claims)) })
   })
 }

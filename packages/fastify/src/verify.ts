@@ -124,8 +124,7 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   const verified = new Map<string, { claims: unknown, typ: string, kid: string, iat: number, key: VerificationKey, usableUntilMs: number }>()
 
   /** The key still verifies this token: the lookup answers the same key for its kid, and has not retired it since. */
-  async function stillValid (entry: { kid: string, iat: number, key: VerificationKey }): Promise<boolean> {
-    const current = await options.findKey(entry.kid)
+  function stillValid (entry: { iat: number, key: VerificationKey }, current: VerificationKey | undefined): boolean {
     return current !== undefined && current.alg === entry.key.alg && sameMaterial(current.verifyWith, entry.key.verifyWith) &&
       (current.issuedBefore === undefined || entry.iat <= current.issuedBefore)
   }
@@ -133,7 +132,10 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   async function claimsOf (token: string): Promise<{ claims: unknown, typ: string }> {
     const hit = verified.get(token)
     if (hit !== undefined) {
-      if (Date.now() <= hit.usableUntilMs && await stillValid(hit)) return hit
+      // A lookup that answers at once (a key ring in memory) costs no await on this path.
+      const found = Date.now() <= hit.usableUntilMs ? options.findKey(hit.kid) : undefined
+      const current = found instanceof Promise ? await found : found
+      if (stillValid(hit, current)) return hit
       verified.delete(token)
     }
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('too large')
