@@ -126,6 +126,7 @@ export const ConfigSchema = Type.Object({
   JWT_AUDIENCE: NonEmpty('gatehouse', 'aud written and required'),
   ACCESS_TOKEN_TTL: Duration('15m', 'access token lifetime'),
   REFRESH_TOKEN_TTL: Duration('7d', 'refresh token (session) lifetime'),
+  SESSION_MAX_LIFETIME: Duration('30d', 'no refresh extends a session past this age since its password login'),
   REFRESH_REUSE_GRACE: DurationOrOff('10s', 'a refresh token presented again this soon after its first use is a retry (same chain), not theft; 0: off'),
   COOKIE_SECURE: Type.Boolean({ default: true, description: 'Secure attribute on cookies', expected: 'true or false' }),
   CORS_ORIGINS: Type.Optional(Origins),

@@ -19,6 +19,7 @@ export function refreshReuseOf (err: unknown): RefreshReuse | undefined {
   return err instanceof Error && 'refreshReuse' in err ? (err as { refreshReuse: RefreshReuse }).refreshReuse : undefined
 }
 export const InvalidCredentialsError = createError('AUTH_INVALID_CREDENTIALS', 'Invalid username or password', 401)
+export const SessionEndedError = createError('AUTH_TOKEN_EXPIRED', 'The session has reached SESSION_MAX_LIFETIME: sign in again', 401)
 
 // 400, 404, 409, 429: the input, the resource, the state, the pace.
 export const WeakPasswordError = createError<[string]>('WEAK_PASSWORD', 'The password %s', 400)

@@ -21,7 +21,7 @@ function setAll (reply: FastifyReply, cookies: SessionCookie[]): FastifyReply {
 
 async function sessions (fastify: FastifyInstance): Promise<void> {
   const { config } = fastify
-  const settings = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtl: config.ACCESS_TOKEN_TTL, refreshTtl: config.REFRESH_TOKEN_TTL, reuseGraceSeconds: config.REFRESH_REUSE_GRACE }
+  const settings = { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, accessTtl: config.ACCESS_TOKEN_TTL, refreshTtl: config.REFRESH_TOKEN_TTL, reuseGraceSeconds: config.REFRESH_REUSE_GRACE, maxLifetimeSeconds: config.SESSION_MAX_LIFETIME }
   fastify.decorate('sessions', createSessionService({ store: fastify.store, sign: fastify.tokens.sign, verifier: fastify.tokens.verifier, settings }))
 
   const cookieSettings = { secure: config.COOKIE_SECURE, accessTtl: config.ACCESS_TOKEN_TTL, refreshTtl: config.REFRESH_TOKEN_TTL }

@@ -31,6 +31,9 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
     } catch (err) {
       const reuse = refreshReuseOf(err)
       if (reuse !== undefined) request.securityEvent('refresh.reuse_detected', { user_id: reuse.userId, session_id: reuse.sessionId })
+      // A cookie session that cannot be refreshed (expired, past SESSION_MAX_LIFETIME, revoked) is over: its
+      // cookies go too. A 503 changes nothing, so its retry can still succeed.
+      if (fromBody === undefined && err instanceof Error && 'statusCode' in err && err.statusCode === 401) reply.clearSessionCookies()
       throw err
     }
     request.securityEvent(session.retried === true ? 'refresh.retried' : 'refresh.succeeded', { user_id: session.user.id, session_id: session.sid })

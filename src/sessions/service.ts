@@ -7,7 +7,7 @@ import { type AccessClaims, CLOCK_TOLERANCE_SECONDS, type TokenVerifier } from '
 import { csrfMatches, newCsrfToken } from '../tokens/csrf.js'
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../passwords.js'
 import { passwordProblem } from '../password-policy.js'
-import { CsrfError, InvalidCredentialsError, TokenRevokedError, WeakPasswordError, refreshReuseError } from '../errors.js'
+import { CsrfError, InvalidCredentialsError, SessionEndedError, TokenRevokedError, WeakPasswordError, refreshReuseError } from '../errors.js'
 import { epochSeconds } from '../ids.js'
 import { issueTokens, type IssuedTokens, type SessionSettings, type SessionUser } from './issue.js'
 import { createSessionRevoker } from './revoke.js'
@@ -36,8 +36,9 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
   async function start (user: UserRecord, mode: SessionMode): Promise<SignedIn> {
     const sid = randomUUID()
     const csrf = mode === 'cookie' ? newCsrfToken() : undefined
-    const tokens = issueTokens(sign, settings, { user: publicUser(user), sid, fresh: true, ...(csrf === undefined ? {} : { csrf }) })
-    await store.sessions.create({ id: sid, userId: user.id, refreshJti: tokens.refreshJti, createdAt: epochSeconds(), expiresAt: tokens.refreshExpiresAt })
+    const createdAt = epochSeconds()
+    const tokens = issueTokens(sign, settings, { user: publicUser(user), sid, fresh: true, endsAt: createdAt + settings.maxLifetimeSeconds, ...(csrf === undefined ? {} : { csrf }) })
+    await store.sessions.create({ id: sid, userId: user.id, refreshJti: tokens.refreshJti, createdAt, expiresAt: tokens.refreshExpiresAt })
     return { ...tokens, user: publicUser(user), ...(csrf === undefined ? {} : { csrf }) }
   }
 
@@ -71,7 +72,14 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
         if (session !== undefined) await endSession(claims.sid)
         throw new TokenRevokedError()
       }
-      const rotation = await store.sessions.rotate(claims.sid, claims.jti, randomUUID(), epochSeconds() + settings.refreshTtl, settings.reuseGraceSeconds)
+      // SESSION_MAX_LIFETIME: a refresh never extends the session past its sign-in plus this.
+      const endsAt = session.createdAt + settings.maxLifetimeSeconds
+      const now = epochSeconds()
+      if (now >= endsAt) {
+        await endSession(claims.sid)
+        throw new SessionEndedError()
+      }
+      const rotation = await store.sessions.rotate(claims.sid, claims.jti, randomUUID(), Math.min(now + settings.refreshTtl, endsAt), settings.reuseGraceSeconds)
       if (rotation.outcome === 'reused') {
         // Reuse: a stolen token, or its owner racing a thief. Either way the session can no longer be trusted.
         await endSession(claims.sid)
@@ -79,7 +87,7 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
       }
       if (rotation.outcome === 'missing') throw new TokenRevokedError()
       const csrf = claims.csrf === undefined ? {} : { csrf: claims.csrf }
-      const tokens = issueTokens(sign, settings, { user: publicUser(user), sid: claims.sid, fresh: false, ...csrf, refresh: { jti: rotation.refreshJti, exp: rotation.expiresAt } })
+      const tokens = issueTokens(sign, settings, { user: publicUser(user), sid: claims.sid, fresh: false, ...csrf, refresh: { jti: rotation.refreshJti, exp: rotation.expiresAt }, endsAt })
       return { ...tokens, user: publicUser(user), ...csrf, ...(rotation.outcome === 'retried' ? { retried: true } : {}) }
     },
 

@@ -167,6 +167,18 @@ test('redis: a logout on gatehouse is refused by the service within 100 ms, and 
   t.ok(await within(100, async () => (await service.inject({ url: '/orders', headers: bearer(token) })).statusCode === 401) >= 0, 'the removed client is refused')
 })
 
+test('redis: a token revoked through RFC 7009 is refused by the service within 100 ms', async (t) => {
+  const { gatehouse, trust } = await listeningGatehouse(t, 'redis')
+  const { service } = await ordersService(t, trust)
+  const { token, clientId } = await serviceToken(gatehouse, ['orders:read'])
+  const client = await gatehouse.store.clients.findById(clientId)
+  t.equal((await service.inject({ url: '/orders', headers: bearer(token) })).statusCode, 200)
+  if (client === undefined) return t.fail('the client exists')
+  t.equal((await gatehouse.revokeToken(client, token)).outcome, 'revoked', 'the client revokes its own token (RFC 7009, as POST /auth/revoke does)')
+  const took = await within(100, async () => (await service.inject({ url: '/orders', headers: bearer(token) })).statusCode === 401)
+  t.ok(took >= 0, `refused by the service ${took} ms later`)
+})
+
 test('without redis there is no revocation check: a logged-out token passes until it expires', async (t) => {
   const { gatehouse, trust } = await listeningGatehouse(t, 'embedded')
   const { service } = await ordersService(t, trust)

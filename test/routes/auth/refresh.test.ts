@@ -132,3 +132,24 @@ for (const mode of MODES) {
     t.equal(replay.json().code, 'AUTH_TOKEN_REVOKED', 'the old refresh cookie replayed ends the session')
   })
 }
+
+for (const mode of MODES) {
+  test(`${mode}: SESSION_MAX_LIFETIME: refreshes never extend a session past its sign-in plus it; past it, 401 and the cookies are cleared`, async (t) => {
+    const app = await build(t, { mode, env: { SESSION_MAX_LIFETIME: '3s', ACCESS_TOKEN_TTL: '60s', REFRESH_REUSE_GRACE: '0' } })
+    await createUser(app, 'ida')
+    const started = Math.floor(Date.now() / 1000)
+    const session = await loginWithCookies(app, 'ida')
+    const first = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie: session.header('/auth/refresh'), 'x-csrf-token': session.csrf } })
+    t.equal(first.statusCode, 200)
+    const renewed = cookieSession(cookiesOf(first))
+    const refreshExp = decodeClaims(renewed.cookies.refresh_token ?? '').payload.exp
+    const accessExp = decodeClaims(renewed.cookies.access_token ?? '').payload.exp
+    t.ok(refreshExp <= started + 4, `the refresh token ends with the session (${refreshExp - started} s after sign-in)`)
+    t.ok(accessExp <= started + 4, 'and so does the access token, though ACCESS_TOKEN_TTL is longer')
+    await new Promise((resolve) => setTimeout(resolve, 4200))
+    const late = await app.inject({ method: 'POST', url: '/auth/refresh', headers: { cookie: renewed.header('/auth/refresh'), 'x-csrf-token': renewed.csrf } })
+    t.equal(late.statusCode, 401)
+    const cleared = late.cookies.filter((cookie) => ['access_token', 'refresh_token', 'csrf_token'].includes(cookie.name) && cookie.value === '')
+    t.equal(cleared.length, 3, 'the three cookies are cleared')
+  })
+}
