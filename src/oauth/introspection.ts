@@ -35,10 +35,10 @@ export function createIntrospection (verifier: TokenVerifier, revocations: Pick<
   return async function introspect (token: string): Promise<Introspection> {
     const claims = await accessClaimsOrNothing(verifier, token)
     if (claims === undefined || await revocations.isRevoked(revocationTargets(claims))) return { active: false }
-    const scope = scopesOf(claims).join(' ')
     return {
       active: true,
       sub: claims.sub,
+      scope: scopesOf(claims).join(' '), // always present; empty for a user's token
       roles: claims.roles,
       exp: claims.exp,
       iat: claims.iat,
@@ -46,7 +46,6 @@ export function createIntrospection (verifier: TokenVerifier, revocations: Pick<
       aud: claims.aud,
       jti: claims.jti,
       token_type: 'Bearer',
-      ...(scope === '' ? {} : { scope }),
       ...(claims.client_id === undefined ? {} : { client_id: claims.client_id }),
       ...(claims.username === undefined ? {} : { username: claims.username }),
       ...(claims.sid === undefined ? {} : { sid: claims.sid })

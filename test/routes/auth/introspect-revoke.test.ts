@@ -31,7 +31,7 @@ for (const mode of MODES) {
     const user = await post(app, '/auth/introspect', billing, { token: admin.accessToken })
     t.equal(user.statusCode, 200)
     t.equal(user.headers['cache-control'], 'no-store')
-    t.match(user.json(), { active: true, sub: admin.userId, username: 'root', roles: ['admin'], iss: 'gatehouse', aud: 'gatehouse', token_type: 'Bearer', exp: Number, iat: Number, jti: String, sid: String })
+    t.match(user.json(), { active: true, sub: admin.userId, scope: '', username: 'root', roles: ['admin'], iss: 'gatehouse', aud: 'gatehouse', token_type: 'Bearer', exp: Number, iat: Number, jti: String, sid: String })
     const service = await post(app, '/auth/introspect', billing, { token: await serviceToken(app, billing) })
     t.match(service.json(), { active: true, sub: billing.client_id, client_id: billing.client_id, scope: 'orders:read', roles: [] })
     t.notOk('username' in service.json(), 'a service token has no username')
