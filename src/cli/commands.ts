@@ -13,7 +13,8 @@ export const USAGE = `Usage: gatehouse <command> [options]
   users list [--json]
   users disable <username>
   users enable <username>
-  users set-roles <username> [ROLE...]
+  users set-roles <username> ROLE...                          (one or more)
+  users delete <username>
   clients add <name> [--scope SCOPE]...                        (prints the secret, once)
   clients list [--json]
   clients remove <client_id>
@@ -87,9 +88,16 @@ export async function runCommand (words: string[], options: CommandOptions, cont
       return `${action === 'disable' ? 'disabled (sessions revoked)' : 'enabled'} ${describeUser(updated)}`
     }
     case 'users set-roles': {
+      // One or more: an empty list would silently take every role away.
+      if (rest.length < 2) throw new UsageError('users set-roles needs a username and one or more roles')
       const user = await userNamed(context, rest[0])
       const roles = rest.slice(1).map((item) => check(item, role, 'role'))
       return `roles set (sessions revoked): ${describeUser(await context.users.update(user.id, { roles }))}`
+    }
+    case 'users delete': {
+      const user = await userNamed(context, rest[0])
+      await context.users.remove(user.id)
+      return `deleted ${user.id}  ${user.username} (sessions revoked)`
     }
     case 'clients add': {
       const name = rest[0]

@@ -37,6 +37,7 @@ async function main (argv: string[]): Promise<number> {
   const config = loadConfig(process.env)
   const redis = config.REDIS_URL === undefined ? null : await openRedis(config.REDIS_URL, redisCredentials(config))
   const store = openStore(config, redis)
+  process.stderr.write(`gatehouse: store: ${store.mode === 'redis' ? 'Redis' : `SQLite in ${config.DATA_DIR}`}\n`)
   try {
     const revoker = createSessionRevoker(store, config.REFRESH_TOKEN_TTL)
     const output = await runCommand(positionals, {
@@ -65,5 +66,7 @@ try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (err) {
   process.stderr.write(`gatehouse: ${err instanceof Error ? err.message : String(err)}\n`)
-  process.exitCode = err instanceof UsageError ? 2 : 1
+  // Usage errors exit 2: ours, and node:util's parseArgs' (an unknown option, an option without its value).
+  const parseError = err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')
+  process.exitCode = err instanceof UsageError || parseError ? 2 : 1
 }
