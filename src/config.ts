@@ -111,6 +111,10 @@ export const ConfigSchema = Type.Object({
   HOST: NonEmpty('127.0.0.1', 'address to listen on'),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'port to listen on', expected: 'an integer from 0 to 65535' }),
   REDIS_URL: Type.Optional(RedisUrl),
+  // Read so that a deployment meaning Redis HA is never started on something else: refused at start until supported.
+  REDIS_SENTINELS: Type.Optional(Type.String({ description: 'Redis through Sentinel: comma-separated host:port (not supported by this version yet)', expected: 'comma-separated host:port' })),
+  REDIS_SENTINEL_MASTER: Type.Optional(Type.String({ description: 'the master name Sentinel monitors', expected: 'a name' })),
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String({ description: 'Redis Cluster: comma-separated seed host:port (not supported by this version yet)', expected: 'comma-separated host:port' })),
   REDIS_USERNAME: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Redis ACL user (with REDIS_URL it may sit in the URL instead)', expected: 'a user name' })),
   REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Redis password (or REDIS_PASSWORD_FILE); with REDIS_URL it may sit in the URL instead', expected: 'a password' })),
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_{}.-]{1,64}$', default: 'gatehouse:', description: 'prefix of every Redis key', expected: 'up to 64 letters, digits and : _ { } . -' }),
@@ -200,6 +204,11 @@ function checkCombinations (config: Config): void {
     const missing = config.ADMIN_USERNAME === undefined ? 'ADMIN_USERNAME' : 'ADMIN_PASSWORD'
     throw new ConfigError(missing, 'ADMIN_USERNAME and ADMIN_PASSWORD go together')
   }
+  const redisModes = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter((name) => config[name] !== undefined)
+  if (redisModes.length > 1) throw new ConfigError(redisModes.join(', '), 'give exactly one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES')
+  const unsupported = redisModes.find((name) => name !== 'REDIS_URL')
+  // Never fall back to embedded mode when Redis high availability was asked for.
+  if (unsupported !== undefined) throw new ConfigError(unsupported, 'Sentinel and Cluster are not supported by this version yet: use REDIS_URL')
   if (config.REFRESH_TOKEN_TTL <= config.ACCESS_TOKEN_TTL) {
     throw new ConfigError('REFRESH_TOKEN_TTL', 'must be longer than ACCESS_TOKEN_TTL')
   }
