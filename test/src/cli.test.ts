@@ -104,25 +104,3 @@ test('help prints the usage; no command is a usage error', async (t) => {
   t.match(help.stdout, /^Usage: gatehouse/)
   t.equal((await gatehouse('embedded', location, [])).code, 2)
 })
-
-for (const mode of MODES) {
-  test(`${mode}: usage errors exit 2, refused changes 1; users delete; set-roles needs a role`, async (t) => {
-    const location = await testLocation(t)
-    const cli = async (args: string[], stdin = '') => await gatehouse(mode, location, args, stdin)
-    for (const args of [['users', 'list', '--jsn'], ['users', 'add', 'carol', '--role'], ['users'], ['users', 'set-roles', 'carol'], ['frobnicate']]) {
-      const result = await cli(args)
-      t.equal(result.code, 2, `${args.join(' ')}: ${result.stderr.trim().split('\n').pop() ?? ''}`)
-    }
-    t.equal((await cli(['users', 'add', 'root', '--role', 'admin'], 'root passphrase here\n')).code, 0)
-    t.equal((await cli(['users', 'add', 'dave'], 'dave passphrase here\n')).code, 0)
-    const lastAdmin = await cli(['users', 'delete', 'root'])
-    t.equal(lastAdmin.code, 1, 'the last admin cannot be deleted: a refused change')
-    t.match(lastAdmin.stderr, /no enabled admin/)
-    const deleted = await cli(['users', 'delete', 'dave'])
-    t.equal(deleted.code, 0, deleted.stderr)
-    t.match(deleted.stdout, /^deleted \S+ {2}dave \(sessions revoked\)\n$/)
-    t.equal((await cli(['users', 'delete', 'dave'])).code, 1, 'an unknown user: refused')
-    const store = await openTestStore(t, mode, location)
-    t.equal(await store.users.findByUsername('dave'), undefined)
-  })
-}
