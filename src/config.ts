@@ -35,6 +35,18 @@ const DurationOrOff = (fallback: string, description: string) => Type.Transform(
   return seconds
 }).Encode(String)
 
+const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/
+
+// Sentinels or Cluster seeds: "host:port,host:port", IPv6 addresses in brackets.
+const RedisNodes = (description: string) => Type.Transform(Type.String({ description, expected: 'comma-separated host:port, such as 10.0.0.5:26379,10.0.0.6:26379' }))
+  .Decode((text) => text.split(',').map((entry) => {
+    const match = HOST_PORT.exec(entry.trim())
+    const port = Number(match?.[3])
+    if (match === null || port < 1 || port > 65535) throw new Error(`${entry.trim() === '' ? 'an empty entry' : entry.trim()} is not host:port (expected comma-separated host:port, such as 10.0.0.5:26379,10.0.0.6:26379)`)
+    return { host: match[1] ?? match[2] ?? '', port }
+  }))
+  .Encode((nodes) => nodes.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(','))
+
 // proxy-addr's names for ranges, which Fastify's trustProxy takes beside addresses and CIDRs.
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
 
@@ -111,10 +123,12 @@ export const ConfigSchema = Type.Object({
   HOST: NonEmpty('127.0.0.1', 'address to listen on'),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'port to listen on', expected: 'an integer from 0 to 65535' }),
   REDIS_URL: Type.Optional(RedisUrl),
-  // Read so that a deployment meaning Redis HA is never started on something else: refused at start until supported.
-  REDIS_SENTINELS: Type.Optional(Type.String({ description: 'Redis through Sentinel: comma-separated host:port (not supported by this version yet)', expected: 'comma-separated host:port' })),
-  REDIS_SENTINEL_MASTER: Type.Optional(Type.String({ description: 'the master name Sentinel monitors', expected: 'a name' })),
-  REDIS_CLUSTER_NODES: Type.Optional(Type.String({ description: 'Redis Cluster: comma-separated seed host:port (not supported by this version yet)', expected: 'comma-separated host:port' })),
+  REDIS_SENTINELS: Type.Optional(RedisNodes('Redis through Sentinel: comma-separated host:port of the sentinels')),
+  REDIS_SENTINEL_MASTER: NonEmpty('mymaster', 'the master name the sentinels monitor'),
+  REDIS_CLUSTER_NODES: Type.Optional(RedisNodes('Redis Cluster: comma-separated host:port of some of its nodes (seeds)')),
+  REDIS_TLS: Type.Boolean({ default: false, description: 'TLS to Sentinel and Cluster nodes, as rediss:// gives with REDIS_URL', expected: 'true or false' }),
+  REDIS_MIN_REPLICAS: Type.Optional(Type.Integer({ minimum: 0, maximum: 16, description: 'replicas that must hold each revocation, rotation or user change before it is answered (WAIT); unset: 1 with Sentinel or Cluster, 0 with REDIS_URL', expected: 'a whole number from 0 to 16' })),
+  REDIS_REPLICA_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 900, default: 500, description: 'how long a write waits for those replicas before answering 503', expected: 'milliseconds from 10 to 900' }),
   REDIS_USERNAME: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Redis ACL user (with REDIS_URL it may sit in the URL instead)', expected: 'a user name' })),
   REDIS_PASSWORD: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Redis password (or REDIS_PASSWORD_FILE); with REDIS_URL it may sit in the URL instead', expected: 'a password' })),
   REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:_{}.-]{1,64}$', default: 'gatehouse:', description: 'prefix of every Redis key', expected: 'up to 64 letters, digits and : _ { } . -' }),
@@ -206,9 +220,6 @@ function checkCombinations (config: Config): void {
   }
   const redisModes = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter((name) => config[name] !== undefined)
   if (redisModes.length > 1) throw new ConfigError(redisModes.join(', '), 'give exactly one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES')
-  const unsupported = redisModes.find((name) => name !== 'REDIS_URL')
-  // Never fall back to embedded mode when Redis high availability was asked for.
-  if (unsupported !== undefined) throw new ConfigError(unsupported, 'Sentinel and Cluster are not supported by this version yet: use REDIS_URL')
   if (config.REFRESH_TOKEN_TTL <= config.ACCESS_TOKEN_TTL) {
     throw new ConfigError('REFRESH_TOKEN_TTL', 'must be longer than ACCESS_TOKEN_TTL')
   }

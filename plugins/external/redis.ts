@@ -1,20 +1,19 @@
-/** The Redis connection when REDIS_URL is set (null in embedded mode), shared by the store and the rate limiter. */
+/** The Redis connection (one server, Sentinel or Cluster; null in embedded mode), shared by the store and the rate limiter. */
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import type { Redis } from 'ioredis'
 import { closeRedis, openRedis } from '../../src/stores/redis/index.js'
-import { redisCredentials } from '../../src/stores/redis/connection.js'
+import { redisSettingsOf, type RedisConnection } from '../../src/stores/redis/connection.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    redis: Redis | null
+    redis: RedisConnection | null
   }
 }
 
 async function redisPlugin (fastify: FastifyInstance): Promise<void> {
-  const url = fastify.config.REDIS_URL
-  const redis = url === undefined ? null : await openRedis(url, redisCredentials(fastify.config))
-  fastify.decorate('redis', redis)
+  const settings = redisSettingsOf(fastify.config)
+  const redis = settings === undefined ? null : await openRedis(settings)
+  fastify.decorate<RedisConnection | null>('redis', redis)
   if (redis !== null) fastify.addHook('onClose', async () => await closeRedis(redis))
 }
 

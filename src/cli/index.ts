@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { openStore } from '../stores/index.js'
 import { closeRedis, openRedis } from '../stores/redis/index.js'
-import { redisCredentials } from '../stores/redis/connection.js'
+import { redisSettingsOf } from '../stores/redis/connection.js'
 import { createSessionRevoker } from '../sessions/revoke.js'
 import { createUserAdmin } from '../admin/users.js'
 import { createClientAdmin } from '../admin/clients.js'
@@ -35,7 +35,8 @@ async function main (argv: string[]): Promise<number> {
     return values.help ? 0 : 2
   }
   const config = loadConfig(process.env)
-  const redis = config.REDIS_URL === undefined ? null : await openRedis(config.REDIS_URL, redisCredentials(config))
+  const settings = redisSettingsOf(config)
+  const redis = settings === undefined ? null : await openRedis(settings)
   const store = openStore(config, redis)
   process.stderr.write(`gatehouse: store: ${store.mode === 'redis' ? 'Redis' : `SQLite in ${config.DATA_DIR}`}\n`)
   try {

@@ -4,6 +4,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadConfig, ConfigError } from '../../src/config.js'
+import { redisSettingsOf } from '../../src/stores/redis/connection.js'
+import { replicasToWaitFor } from '../../src/stores/redis/index.js'
 
 function pemFile (dir: string, name: string, privateKey: KeyObject): string {
   const path = join(dir, name)
@@ -82,8 +84,13 @@ test('each kind of bad configuration is refused with a line naming its variable'
     ['malformed grace', { REFRESH_REUSE_GRACE: 'soon' }, /^REFRESH_REUSE_GRACE: expected a duration such as 10s or 1m, or 0 for off/],
     ['two Redis modes', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_SENTINELS: '127.0.0.1:26379' }, /^REDIS_URL, REDIS_SENTINELS: give exactly one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES/],
     ['three Redis modes', { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' }, /^REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES: give exactly one/],
-    ['Sentinel, not supported yet', { REDIS_SENTINELS: '127.0.0.1:26379' }, /^REDIS_SENTINELS: Sentinel and Cluster are not supported by this version yet/],
-    ['Cluster, not supported yet', { REDIS_CLUSTER_NODES: '127.0.0.1:7000' }, /^REDIS_CLUSTER_NODES: Sentinel and Cluster are not supported/],
+    ['a sentinel without a port', { REDIS_SENTINELS: '10.0.0.5:26379,10.0.0.6' }, /^REDIS_SENTINELS: 10\.0\.0\.6 is not host:port/],
+    ['an empty sentinel entry', { REDIS_SENTINELS: '10.0.0.5:26379,' }, /^REDIS_SENTINELS: an empty entry is not host:port/],
+    ['a cluster port out of range', { REDIS_CLUSTER_NODES: '10.0.0.5:70000' }, /^REDIS_CLUSTER_NODES: 10\.0\.0\.5:70000 is not host:port/],
+    ['an IPv6 node without brackets', { REDIS_CLUSTER_NODES: '::1:7000' }, /^REDIS_CLUSTER_NODES: ::1:7000 is not host:port/],
+    ['too many replicas to wait for', { REDIS_SENTINELS: '10.0.0.5:26379', REDIS_MIN_REPLICAS: '17' }, /^REDIS_MIN_REPLICAS: expected a whole number from 0 to 16/],
+    ['a replica timeout past the command timeout', { REDIS_REPLICA_TIMEOUT_MS: '1000' }, /^REDIS_REPLICA_TIMEOUT_MS: expected milliseconds from 10 to 900/],
+    ['TLS that is not a boolean', { REDIS_TLS: 'yes' }, /^REDIS_TLS: expected true or false/],
     ['refresh shorter than access', { ACCESS_TOKEN_TTL: '1h', REFRESH_TOKEN_TTL: '30m' }, /^REFRESH_TOKEN_TTL: must be longer than ACCESS_TOKEN_TTL/],
     ['port that is not a number', { PORT: 'http' }, /^PORT: expected an integer from 0 to 65535/],
     ['port out of range', { PORT: '65536' }, /^PORT: expected an integer from 0 to 65535/],
@@ -106,4 +113,18 @@ test('a key file of the configured algorithm is loaded', async (t) => {
   t.equal(loadConfig({ JWT_ALGORITHM: 'ES384', JWT_PRIVATE_KEY_FILE: ec }).JWT_PRIVATE_KEY_FILE?.key.asymmetricKeyType, 'ec')
   t.equal(loadConfig({ JWT_ALGORITHM: 'EdDSA', JWT_PRIVATE_KEY_FILE: ed }).JWT_PRIVATE_KEY_FILE?.path, ed)
   t.equal(loadConfig({ JWT_ALGORITHM: 'HS384', JWT_SECRET: 'y'.repeat(48) }).JWT_SECRET, 'y'.repeat(48))
+})
+
+test('the Redis variables become one set of connection settings', async (t) => {
+  t.same(redisSettingsOf(loadConfig({ REDIS_SENTINELS: '10.0.0.5:26379, [fd00::6]:26380', REDIS_PASSWORD: 'pw' })), {
+    sentinels: [{ host: '10.0.0.5', port: 26379 }, { host: 'fd00::6', port: 26380 }], name: 'mymaster', tls: false, password: 'pw'
+  }, 'sentinels, IPv6 in brackets, the default master name, credentials')
+  t.same(redisSettingsOf(loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:7000,redis-2:7001', REDIS_USERNAME: 'gatehouse', REDIS_TLS: 'true' })), {
+    clusterNodes: [{ host: 'redis-1', port: 7000 }, { host: 'redis-2', port: 7001 }], tls: true, username: 'gatehouse'
+  }, 'cluster seeds by name, a user, TLS')
+  t.equal(redisSettingsOf(loadConfig({ REDIS_URL: 'rediss://cache.internal:6380/2', REDIS_USERNAME: 'gh', REDIS_PASSWORD: 'p@ss:w/rd' })), 'rediss://gh:p%40ss%3Aw%2Frd@cache.internal:6380/2', 'REDIS_USERNAME and REDIS_PASSWORD over the URL, encoded')
+  t.equal(redisSettingsOf(loadConfig({})), undefined, 'none: embedded mode')
+  t.equal(replicasToWaitFor('redis://cache:6379', undefined), 0, 'one server: no replica to wait for unless asked')
+  t.equal(replicasToWaitFor({ sentinels: [{ host: 'a', port: 1 }] }, undefined), 1, 'Sentinel: one replica')
+  t.equal(replicasToWaitFor({ clusterNodes: [{ host: 'a', port: 1 }] }, 2), 2, 'REDIS_MIN_REPLICAS decides when set')
 })

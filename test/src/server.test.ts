@@ -15,6 +15,9 @@ test('bad configuration exits non-zero before listening, with one line naming th
     [{ JWT_PRIVATE_KEY_FILE: '/nonexistent/key.pem' }, /^gatehouse: JWT_PRIVATE_KEY_FILE: cannot read/],
     [{ JWT_ALGORITHM: 'HS256', JWT_SECRET: 'too short' }, /^gatehouse: JWT_SECRET: /],
     [{ REDIS_URL: 'redis//localhost' }, /^gatehouse: REDIS_URL: /],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }, /^gatehouse: REDIS_URL, REDIS_CLUSTER_NODES: give exactly one of REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES$/],
+    [{ REDIS_SENTINELS: '10.0.0.5:26379', REDIS_CLUSTER_NODES: '127.0.0.1:7000' }, /^gatehouse: REDIS_SENTINELS, REDIS_CLUSTER_NODES: give exactly one/],
+    [{ REDIS_SENTINELS: '10.0.0.5' }, /^gatehouse: REDIS_SENTINELS: 10\.0\.0\.5 is not host:port/],
     [{ ACCESS_TOKEN_TTL: 'soon' }, /^gatehouse: ACCESS_TOKEN_TTL: /],
     [{ PORT: 'eighty' }, /^gatehouse: PORT: /],
     [{ DATA_DIR: fileNotFolder }, /^gatehouse: DATA_DIR: cannot open /],
@@ -35,6 +38,14 @@ test('an unreachable Redis at start exits non-zero naming REDIS_URL', async (t) 
   const server = runServer({ ...quiet, REDIS_URL: 'redis://127.0.0.1:1' })
   t.equal(await server.exited, 1)
   t.match(server.output(), /^gatehouse: REDIS_URL: cannot connect to Redis/m)
+})
+
+test('unreachable sentinels or cluster nodes at start exit non-zero naming their variable', async (t) => {
+  for (const variable of ['REDIS_SENTINELS', 'REDIS_CLUSTER_NODES']) {
+    const server = runServer({ ...quiet, [variable]: '127.0.0.1:1,127.0.0.1:2' })
+    t.equal(await server.exited, 1, variable)
+    t.match(server.output(), new RegExp(`^gatehouse: ${variable}: cannot connect to Redis`, 'm'))
+  }
 })
 
 test('it serves, and SIGTERM closes it gracefully with exit code 0', async (t) => {

@@ -31,7 +31,7 @@ export async function freePort (): Promise<number> {
   })
 }
 
-async function waitForPong (url: string): Promise<void> {
+export async function waitForPong (url: string): Promise<void> {
   const deadline = Date.now() + 5000
   while (Date.now() < deadline) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })

@@ -4,10 +4,20 @@ import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { ALGORITHMS, isAsymmetric } from './algorithms.js'
 import type { VerificationKey } from './verify.js'
-import type { RevocationRedis } from './revocation/redis-client.js'
+import { isRedisClient, type RevocationRedis } from './revocation/redis-client.js'
 import type { RevocationTarget } from './revocation/targets.js'
 
 const Milliseconds = Type.Integer({ minimum: 0 })
+
+const RedisNodes = Type.Array(Type.Object({ host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false }), { minItems: 1 })
+const RedisAccessProperties = {
+  username: Type.Optional(Type.String({ minLength: 1 })),
+  password: Type.Optional(Type.String({ minLength: 1 })),
+  tls: Type.Optional(Type.Boolean())
+}
+const RedisSentinelSchema = Type.Object({ sentinels: RedisNodes, name: Type.Optional(Type.String({ minLength: 1 })), ...RedisAccessProperties }, { additionalProperties: false })
+const RedisClusterSchema = Type.Object({ clusterNodes: RedisNodes, ...RedisAccessProperties }, { additionalProperties: false })
+const redisSettingsCheckers = { sentinels: TypeCompiler.Compile(RedisSentinelSchema), clusterNodes: TypeCompiler.Compile(RedisClusterSchema) }
 
 /** Your own key lookup by kid (gatehouse passes its live key ring). */
 export type KeyLookup = (kid: string) => VerificationKey | undefined | Promise<VerificationKey | undefined>
@@ -28,8 +38,16 @@ export const GatehouseAuthOptionsSchema = Type.Object({
   algorithms: Type.Optional(Type.Array(Type.Union(ALGORITHMS.map((alg) => Type.Literal(alg))), { minItems: 1, uniqueItems: true })),
   issuer: Type.String({ minLength: 1 }),
   audience: Type.String({ minLength: 1 }),
-  /** gatehouse's Redis, for revocations: an ioredis client, or a URL this plugin connects to (with ioredis) and closes. */
-  redis: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Unsafe<RevocationRedis>(Type.Object({}))])),
+  /**
+   * gatehouse's Redis, for revocations: an ioredis client (`Redis` or `Cluster`), or where to connect (with ioredis,
+   * closed with the app): a `redis://`/`rediss://` URL, `{ sentinels, name }` or `{ clusterNodes }`.
+   */
+  redis: Type.Optional(Type.Union([
+    Type.String({ minLength: 1 }),
+    RedisSentinelSchema,
+    RedisClusterSchema,
+    Type.Unsafe<RevocationRedis>(Type.Object({}))
+  ])),
   /** gatehouse's REDIS_PREFIX. */
   redisPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_{}.-]{1,64}$' })),
   /** A revocation view of your own, instead of redis: what gatehouse itself passes. */
@@ -67,8 +85,19 @@ export function checkOptions (opts: unknown): GatehouseAuthOptions {
     throw new Error('jwksUrl must be an absolute http(s) URL')
   }
   if (options.redis !== undefined && options.revocations !== undefined) throw new Error('give at most one of redis and revocations')
-  if (typeof options.redis === 'object' && typeof options.redis.duplicate !== 'function') throw new Error('redis must be an ioredis client or a redis:// URL')
+  if (typeof options.redis === 'object') checkRedisObject(options.redis)
   if (options.revocations !== undefined && typeof options.revocations.isRevoked !== 'function') throw new Error('revocations must have an isRevoked(targets) method')
   if ((options.jwks?.minCacheMs ?? 0) > (options.jwks?.maxCacheMs ?? Infinity)) throw new Error('jwks.minCacheMs is larger than jwks.maxCacheMs')
   return options
+}
+
+// The union's last branch (a client) matches any object, so settings objects are checked against their own schema.
+function checkRedisObject (redis: object): void {
+  for (const [property, checker] of Object.entries(redisSettingsCheckers)) {
+    if (!(property in redis)) continue
+    const error = checker.Errors(redis).First()
+    if (error !== undefined) throw new Error(`redis${error.path.replaceAll('/', '.')}: ${error.message}`)
+    return
+  }
+  if (!isRedisClient(redis)) throw new Error('redis must be an ioredis client, a redis:// URL, { sentinels } or { clusterNodes }')
 }

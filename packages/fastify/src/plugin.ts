@@ -12,7 +12,7 @@ import { bearerChallenge } from './challenge.js'
 import type { Claims } from './claims.js'
 import { createJwksClient } from './jwks-client.js'
 import { checkOptions, type GatehouseAuthOptions, type KeyLookup, type RevocationChecker } from './options.js'
-import { connectRedisUrl, type RevocationRedis } from './revocation/redis-client.js'
+import { connectRedisSettings, connectWithin, isRedisClient, type RedisSettings, type RevocationRedis } from './revocation/redis-client.js'
 import { createRedisRevocationFeed } from './revocation/redis-feed.js'
 import { createRedisRevocationStore, revocationKeyNames } from './revocation/redis-store.js'
 import { revocationTargets } from './revocation/targets.js'
@@ -28,14 +28,14 @@ function fail (message: string): never {
 }
 
 async function closeConnection (redis: RevocationRedis): Promise<void> {
-  if (redis.status === 'ready') await redis.quit()
-  else redis.disconnect()
+  if (redis.status === 'ready') await redis.quit().catch(() => {})
+  redis.disconnect() // also after QUIT: only disconnect() closes the connections Sentinel's failover detector opened
 }
 
 /** The same local revocation view gatehouse keeps: loaded from Redis, kept current by pub/sub, closed with the app. */
-async function redisRevocations (fastify: FastifyInstance, option: RevocationRedis | string, prefix: string): Promise<RevocationChecker> {
-  const owned = typeof option === 'string'
-  const redis = owned ? await connectRedisUrl(option) : option
+async function redisRevocations (fastify: FastifyInstance, option: RevocationRedis | RedisSettings, prefix: string): Promise<RevocationChecker> {
+  const redis = typeof option === 'object' && isRedisClient(option) ? option : await connectRedisSettings(option)
+  const owned = redis !== option
   if (owned) redis.on('error', () => {}) // reconnection is ioredis's job; the view reports being out of sync
   const keys = revocationKeyNames(prefix)
   const view = createRevocationView(createRedisRevocationStore(redis, keys), createRedisRevocationFeed(redis, keys.revocationChannel))
@@ -44,7 +44,7 @@ async function redisRevocations (fastify: FastifyInstance, option: RevocationRed
     if (owned) await closeConnection(redis)
   }
   try {
-    if (redis.status === 'wait') await redis.connect() // lazyConnect: not connected yet
+    if (redis.status === 'wait') await connectWithin(redis) // lazyConnect: not connected yet
     await view.start()
   } catch (err) {
     await close()

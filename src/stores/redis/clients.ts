@@ -1,5 +1,6 @@
 /** Service clients in Redis: a hash per client and a sorted set for paging, under one hash tag. */
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
+import type { ConfirmWrite } from './replication.js'
 import type { RedisKeyNames } from './key-names.js'
 import { defineScript } from './script.js'
 import type { ClientRecord, ClientStore } from '../clients.js'
@@ -16,7 +17,7 @@ function toRecord (hash: Record<string, string>): ClientRecord | undefined {
   return { id: hash.id, name: hash.name ?? '', secretHash: hash.secretHash ?? '', scopes: JSON.parse(hash.scopes ?? '[]') as string[], createdAt: hash.createdAt ?? '' }
 }
 
-export function createRedisClientStore (redis: Redis, keys: RedisKeyNames): ClientStore {
+export function createRedisClientStore (redis: RedisConnection, keys: RedisKeyNames, confirm: ConfirmWrite): ClientStore {
   return {
     async create (client) {
       const record: ClientRecord = { id: newId(), ...client, scopes: [...client.scopes], createdAt: new Date().toISOString() }
@@ -24,6 +25,7 @@ export function createRedisClientStore (redis: Redis, keys: RedisKeyNames): Clie
         .hset(keys.client(record.id), { ...record, scopes: JSON.stringify(record.scopes) })
         .zadd(keys.clientIndex, 0, record.id)
         .exec()
+      await confirm(keys.client(record.id))
       return record
     },
     async findById (id) {
@@ -35,7 +37,9 @@ export function createRedisClientStore (redis: Redis, keys: RedisKeyNames): Clie
       return hashes.flatMap((hash) => toRecord(hash) ?? [])
     },
     async delete (id) {
-      return (await DELETE(redis, [keys.client(id), keys.clientIndex], [id])) === 1
+      const deleted = (await DELETE(redis, [keys.client(id), keys.clientIndex], [id])) === 1
+      await confirm(keys.client(id))
+      return deleted
     }
   }
 }

@@ -3,7 +3,8 @@
  * Every script touches one key, so sessions spread over a Redis Cluster; the per-user set is an index,
  * written before the session and pruned lazily, so it never misses a live session.
  */
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
+import type { ConfirmWrite } from './replication.js'
 import type { RedisKeyNames } from './key-names.js'
 import { defineScript } from './script.js'
 import type { SessionRecord, SessionStore } from '../sessions.js'
@@ -48,7 +49,7 @@ function pairsToHash (pairs: string[]): Record<string, string> {
   return hash
 }
 
-export function createRedisSessionStore (redis: Redis, keys: RedisKeyNames): SessionStore {
+export function createRedisSessionStore (redis: RedisConnection, keys: RedisKeyNames, confirm: ConfirmWrite): SessionStore {
   return {
     async create (session) {
       const index = keys.userSessions(session.userId)
@@ -58,6 +59,7 @@ export function createRedisSessionStore (redis: Redis, keys: RedisKeyNames): Ses
         .hset(keys.session(session.id), { ...session })
         .expireat(keys.session(session.id), session.expiresAt)
         .exec()
+      await confirm(keys.session(session.id))
     },
     async find (id) {
       return toRecord(await redis.hgetall(keys.session(id)))
@@ -66,6 +68,8 @@ export function createRedisSessionStore (redis: Redis, keys: RedisKeyNames): Ses
       const [outcome, refreshJti, until] = (await ROTATE(redis, [keys.session(id)], [presentedJti, nextJti, expiresAt, epochSeconds(), graceSeconds])) as [string, string?, string?]
       if (outcome === 'reused' || outcome === 'missing') return { outcome }
       const chain = { refreshJti: refreshJti ?? '', expiresAt: Number(until) }
+      // A retry is confirmed too: the answer it repeats may have been a 503 for want of a replica.
+      await confirm(keys.session(id))
       if (outcome !== 'rotated') return { outcome: 'retried', ...chain }
       const session = await redis.hget(keys.session(id), 'userId')
       if (session !== null) await EXTEND(redis, [keys.userSessions(session)], [expiresAt])
@@ -74,6 +78,7 @@ export function createRedisSessionStore (redis: Redis, keys: RedisKeyNames): Ses
     async delete (id) {
       const record = toRecord(pairsToHash((await TAKE(redis, [keys.session(id)], [])) as string[]))
       if (record !== undefined) await redis.srem(keys.userSessions(record.userId), id)
+      await confirm(keys.session(id))
       return record
     },
     async listByUser (userId) {

@@ -1,5 +1,6 @@
 /** The signing key ring in Redis: kid -> record in one hash, and the active kid, under one hash tag. */
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
+import type { ConfirmWrite } from './replication.js'
 import type { RedisKeyNames } from './key-names.js'
 import { defineScript } from './script.js'
 import type { SigningKeyRecord, SigningKeyStore } from '../signing-keys.js'
@@ -48,19 +49,23 @@ for i = 1, #fields, 2 do
 end
 return 1`)
 
-export function createRedisSigningKeyStore (redis: Redis, keys: RedisKeyNames): SigningKeyStore {
+export function createRedisSigningKeyStore (redis: RedisConnection, keys: RedisKeyNames, confirm: ConfirmWrite): SigningKeyStore {
   return {
     async initialize (candidate) {
       const stored = await INITIALIZE(redis, [keys.activeKid, keys.keyRing], [candidate.kid, JSON.stringify(candidate)])
+      await confirm(keys.keyRing)
       return JSON.parse(String(stored)) as SigningKeyRecord
     },
     async rotate (next, retiredUntil, ifActive) {
       const rotated = await ROTATE(redis, [keys.activeKid, keys.keyRing], [next.kid, JSON.stringify(next), epochSeconds(), retiredUntil, ifActive ?? ''])
       await PRUNE(redis, [keys.keyRing], [epochSeconds()])
+      await confirm(keys.keyRing)
       return rotated === 1
     },
     async retireActive (retiredUntil) {
-      return (await RETIRE(redis, [keys.activeKid, keys.keyRing], [epochSeconds(), retiredUntil])) === 1
+      const retired = (await RETIRE(redis, [keys.activeKid, keys.keyRing], [epochSeconds(), retiredUntil])) === 1
+      await confirm(keys.keyRing)
+      return retired
     },
     async list () {
       const [[, active], [, ring]] = await redis.multi().get(keys.activeKid).hgetall(keys.keyRing).exec() as [[null, string | null], [null, Record<string, string>]]

@@ -1,5 +1,6 @@
 /** Users in Redis: a hash per user, a name index for case-insensitive uniqueness, a sorted set for paging. */
-import type { Redis } from 'ioredis'
+import type { RedisConnection } from './connection.js'
+import type { ConfirmWrite } from './replication.js'
 import type { RedisKeyNames } from './key-names.js'
 import { defineScript } from './script.js'
 import { usernameKey, type UserRecord, type UserStore } from '../users.js'
@@ -74,7 +75,7 @@ function toRecord (hash: Record<string, string>): UserRecord | undefined {
   }
 }
 
-export function createRedisUserStore (redis: Redis, keys: RedisKeyNames): UserStore {
+export function createRedisUserStore (redis: RedisConnection, keys: RedisKeyNames, confirm: ConfirmWrite): UserStore {
   const findById = async (id: string) => toRecord(await redis.hgetall(keys.user(id)))
 
   return {
@@ -87,6 +88,7 @@ export function createRedisUserStore (redis: Redis, keys: RedisKeyNames): UserSt
         'roles', JSON.stringify(record.roles), 'disabled', '0', 'createdAt', now, 'updatedAt', now]
       const created = await CREATE(redis, [keys.username(nameKey), keys.user(id), keys.userIndex], [id, ...fields])
       if (created !== 1) throw new UsernameTakenError(user.username)
+      await confirm(keys.user(id))
       return record
     },
     findById,
@@ -112,6 +114,7 @@ export function createRedisUserStore (redis: Redis, keys: RedisKeyNames): UserSt
       if (changes.disabled !== undefined) fields.push('disabled', changes.disabled ? '1' : '0')
       const done = await UPDATE(redis, [keys.user(id), keys.userIndex], [keepRole ?? '', keys.user(''), id, ...fields])
       if (done === -1) throw new LastAdminError()
+      await confirm(keys.user(id))
       return await findById(id)
     },
     async delete (id, keepRole) {
@@ -119,6 +122,7 @@ export function createRedisUserStore (redis: Redis, keys: RedisKeyNames): UserSt
       if (nameKey === null) return false
       const done = await DELETE(redis, [keys.user(id), keys.userIndex, keys.username(nameKey)], [keepRole ?? '', keys.user(''), id])
       if (done === -1) throw new LastAdminError()
+      await confirm(keys.user(id))
       return done === 1
     }
   }

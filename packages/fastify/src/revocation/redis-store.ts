@@ -35,10 +35,17 @@ const LIST_ACTIVE = defineScript(`
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 return redis.call('ZRANGE', KEYS[1], '(' .. ARGV[1], '+inf', 'BYSCORE', 'WITHSCORES')`)
 
-export function createRedisRevocationStore (redis: ScriptRunner, keys: RevocationKeyNames): RevocationStore {
+export interface RedisRevocationStoreOptions {
+  /** Awaited after each revocation is written, with its key: gatehouse waits there for a replica to hold it. */
+  confirmWrite?: (key: string) => Promise<void>
+}
+
+export function createRedisRevocationStore (redis: ScriptRunner, keys: RevocationKeyNames, { confirmWrite }: RedisRevocationStoreOptions = {}): RevocationStore {
   return {
     async revoke ({ kind, id, until }) {
-      await REVOKE(redis, [keys.revocation(kind, id), keys.revocationIndex], [`${kind}:${id}`, until, keys.revocationChannel, JSON.stringify({ kind, id, until })])
+      const key = keys.revocation(kind, id)
+      await REVOKE(redis, [key, keys.revocationIndex], [`${kind}:${id}`, until, keys.revocationChannel, JSON.stringify({ kind, id, until })])
+      await confirmWrite?.(key)
     },
     async isRevoked (targets) {
       if (targets.length === 0) return false
