@@ -1,8 +1,13 @@
 /** The container files, checked by reading them: no Docker engine runs where the tests do. */
 import { test } from 'tap'
-import { readFileSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parse } from 'yaml'
+import { Redis } from 'ioredis'
+import { freePort, startRedisServer } from './support/redis-server.js'
+import { within } from './support/poll.js'
 
 const root = new URL('../', import.meta.url)
 const read = (name: string) => readFileSync(new URL(name, root), 'utf8')
@@ -59,4 +64,48 @@ test('package.json asks for a maintained Node LTS, starts the compiled server, a
   t.match(pkg.dependencies['better-sqlite3'], /^\^12\./)
   t.same(pkg.bin, { gatehouse: 'dist/src/cli/index.js' })
   t.equal(pkg.scripts.prepare, 'npm run build', 'npm ci builds, so the CLI exists after it')
+})
+
+test('docker-compose.sentinel.yml: a primary, two replicas, three sentinels with quorum 2, two instances through them', async (t) => {
+  t.equal(execFileSync('docker-compose', ['-f', 'docker-compose.sentinel.yml', 'config', '-q'], { cwd: root, encoding: 'utf8' }), '', 'docker-compose config accepts it')
+  const { services } = parse(read('docker-compose.sentinel.yml'), { merge: true }) // the file shares settings by YAML merge keys
+  const sentinels = ['sentinel-1', 'sentinel-2', 'sentinel-3']
+  t.same(services['redis-replica-1'].command.slice(3, 6), ['--replicaof', 'redis-primary', '6379'])
+  t.same(services['redis-replica-2'].command.slice(3, 6), ['--replicaof', 'redis-primary', '6379'])
+  for (const name of ['gatehouse-a', 'gatehouse-b']) {
+    const gatehouse = services[name]
+    t.equal(gatehouse.environment.REDIS_SENTINELS, sentinels.map((sentinel) => `${sentinel}:26379`).join(','), `${name} knows every sentinel`)
+    t.equal(gatehouse.environment.REDIS_URL, undefined, 'and no REDIS_URL beside them')
+    t.notOk(Object.keys(gatehouse.environment).some((variable) => /PASSWORD$|SECRET$/.test(variable)), 'no secret in the environment')
+  }
+  t.same(services['gatehouse-a'].ports, ['127.0.0.1:3000:3000'], 'published on loopback only')
+  t.same(services['gatehouse-b'].ports, ['127.0.0.1:3001:3000'])
+
+  // The sentinels' start script, run for real against a private redis-server in place of redis-primary.
+  const script = String(services['sentinel-1'].command[0])
+  t.match(script, /sentinel monitor mymaster redis-primary 6379 2\n/, 'quorum 2 of the three')
+  const primary = await startRedisServer()
+  t.teardown(async () => await primary.stop())
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-compose-sentinel-'))
+  const port = await freePort()
+  const local = script
+    .replaceAll('/tmp/sentinel.conf', join(dir, 'sentinel.conf'))
+    .replace('port 26379', `port ${port}\nbind 127.0.0.1`)
+    .replace('redis-primary 6379', `127.0.0.1 ${primary.port}`)
+  const sentinel = spawn('sh', ['-c', local], { stdio: 'ignore' })
+  t.teardown(() => { sentinel.kill('SIGKILL') })
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+  probe.on('error', () => {})
+  t.teardown(() => probe.disconnect())
+  const named = await within(5000, async () => {
+    try {
+      if (probe.status !== 'ready') await probe.connect()
+      const [, answer] = (await probe.call('SENTINEL', 'get-master-addr-by-name', 'mymaster')) as [string, string]
+      return answer === String(primary.port)
+    } catch {
+      if (probe.status !== 'ready') probe.disconnect()
+      return false
+    }
+  })
+  t.ok(named >= 0, 'a sentinel started by that script monitors the primary')
 })

@@ -1,4 +1,4 @@
-/** Opens the store REDIS_URL chooses (Redis, or the embedded SQLite file) and closes it with the app. */
+/** Opens the store the configuration chooses (Redis, or the embedded SQLite file) and closes it with the app. */
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { openServiceStore, type ServiceStore } from '../../src/stores/index.js'

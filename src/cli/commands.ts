@@ -20,7 +20,8 @@ export const USAGE = `Usage: gatehouse <command> [options]
   clients remove <client_id>
   keys rotate                                                  (running instances sign with the new key within seconds)
 
-It works on the store the environment configures: REDIS_URL, else the SQLite file in DATA_DIR.
+It works on the store the environment configures: REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, else
+the SQLite file in DATA_DIR.
 `
 
 export class UsageError extends Error {

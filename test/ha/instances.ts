@@ -14,6 +14,7 @@ import { testPrefix } from '../support/redis-server.js'
 import { bearer, createUser, loginWithTokens, PASSWORD, type TestApp } from '../support/auth.js'
 import { registerClient, serviceToken } from '../support/clients.js'
 import { within } from '../support/poll.js'
+import { gatehouseCli } from '../support/cli.js'
 
 export type Topology = Record<string, string>
 
@@ -24,7 +25,7 @@ export async function twoInstances (t: Test, env: Topology, extra: Record<string
   const a = await build(t, { mode: 'embedded', location, env: { ...env, ...extra } })
   const b = await build(t, { mode: 'embedded', location, env: { ...env, ...extra } })
   t.equal(a.store.mode, 'redis', 'the topology variable selects Redis mode')
-  return { a, b, prefix: location.prefix }
+  return { a, b, prefix: location.prefix, location }
 }
 
 export const me = async (app: TestApp, token: string) => await app.inject({ url: '/auth/me', headers: bearer(token) })
@@ -32,7 +33,7 @@ export const logout = async (app: TestApp, token: string) => await app.inject({ 
 
 /** Login, refresh, logout, logout-all, admin changes, clients, keys and shared login limits, across two instances. */
 export async function everyFeatureAcrossInstances (t: Test, env: Topology): Promise<void> {
-  const { a, b } = await twoInstances(t, env, { LOGIN_MAX_FAILURES_PER_USERNAME: '3', REFRESH_REUSE_GRACE: '0' })
+  const { a, b, location } = await twoInstances(t, env, { LOGIN_MAX_FAILURES_PER_USERNAME: '3', REFRESH_REUSE_GRACE: '0' })
   await createUser(a, 'root', ['admin'])
   const admin = await loginWithTokens(a, 'root')
 
@@ -66,6 +67,12 @@ export async function everyFeatureAcrossInstances (t: Test, env: Topology): Prom
   t.equal((await b.inject({ method: 'POST', url: '/admin/keys/rotate', headers: bearer(admin.accessToken) })).statusCode, 200, 'keys rotate on B')
   t.ok(await within(2000, async () => (await me(a, (await loginWithTokens(b, 'alice')).accessToken)).statusCode === 200) >= 0, 'A verifies tokens of the new key')
   t.equal((await a.inject({ method: 'DELETE', url: `/admin/users/${created.json().id as string}`, headers: bearer(admin.accessToken) })).statusCode, 204, 'a user is deleted')
+
+  // the operator CLI, with the same variables
+  const cli = await gatehouseCli('embedded', location, ['users', 'add', 'nina', '--role', 'user'], `${PASSWORD}\n`, env)
+  t.equal(cli.code, 0, `the CLI adds a user through the topology (${cli.stderr.trim()})`)
+  t.match(cli.stderr, /store: Redis/)
+  t.equal((await b.inject({ method: 'POST', url: '/auth/login', payload: { username: 'nina', password: PASSWORD } })).statusCode, 200, 'who signs in on B')
 
   // the login limit is shared
   await createUser(a, 'erin')

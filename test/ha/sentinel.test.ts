@@ -99,6 +99,7 @@ test('SENTINEL FAILOVER: a revocation made just before is refused after it, and 
   for (const app of [a, b]) t.equal((await me(app, revoked.accessToken)).json().code, 'AUTH_TOKEN_REVOKED', 'the revocation survived')
   await topology.replicasOnline(1)
   t.equal((await logout(a, live.accessToken)).statusCode, 204, 'and writes are answered again once the old primary replicates')
+  t.ok(await within(100, async () => (await me(b, live.accessToken)).statusCode === 401) >= 0, 'a revocation after the failover reaches B within 100 ms')
 })
 
 test('kill -9 of the primary: Sentinel promotes the replica, no revocation is lost, and serving resumes by itself', async (t) => {

@@ -270,7 +270,7 @@ test('bad options stop the service at registration, naming the problem', async (
     ['a negative cooldown', { ...base, jwks: { cooldownMs: -1 } }, /option jwks\.cooldownMs:/],
     ['inverted cache bounds', { ...base, jwks: { minCacheMs: 10, maxCacheMs: 1 } }, /jwks\.minCacheMs is larger than jwks\.maxCacheMs/],
     ['a redis that is not ioredis', { ...base, redis: {} }, /redis must be an ioredis client, a redis:\/\/ URL, \{ sentinels \} or \{ clusterNodes \}/],
-    ['sentinels without a port', { ...base, redis: { sentinels: [{ host: '10.0.0.5' }] } }, /redis\.sentinels\.0: Expected required property/],
+    ['sentinels without a port', { ...base, redis: { sentinels: [{ host: '10.0.0.5' }] } }, /redis\.sentinels\.0\.port: Expected required property/],
     ['no sentinels', { ...base, redis: { sentinels: [] } }, /redis\.sentinels: Expected array length to be greater or equal to 1/],
     ['a misspelt sentinel option', { ...base, redis: { sentinels: [{ host: '10.0.0.5', port: 26379 }], master: 'mymaster' } }, /redis\.master: Unexpected property/],
     ['a cluster node port out of range', { ...base, redis: { clusterNodes: [{ host: '10.0.0.5', port: 70000 }] } }, /redis\.clusterNodes\.0\.port:/],

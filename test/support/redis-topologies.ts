@@ -131,9 +131,14 @@ export async function startSentinelTopology (): Promise<SentinelTopology> {
       return node
     },
     async replicasOnline (count) {
-      const current = await topology.primary()
-      await until(`${count} replica(s) online`, 30_000, async () => await withRedis(current.port, async (redis) =>
-        ((await redis.info('replication')).match(/state=online/g) ?? []).length >= count))
+      // In sync means what gatehouse relies on: a write WAIT sees acknowledged by that many replicas.
+      await until(`${count} replica(s) acknowledging writes`, 30_000, async () => {
+        const current = await topology.primary()
+        return await withRedis(current.port, async (redis) => {
+          await redis.set('replication-probe', String(Date.now()))
+          return Number(await redis.wait(count, 500)) >= count
+        })
+      })
     },
     async failover () {
       const from = await topology.primary()

@@ -52,9 +52,9 @@ return 1`)
 export function createRedisSigningKeyStore (redis: RedisConnection, keys: RedisKeyNames, confirm: ConfirmWrite): SigningKeyStore {
   return {
     async initialize (candidate) {
-      const stored = await INITIALIZE(redis, [keys.activeKid, keys.keyRing], [candidate.kid, JSON.stringify(candidate)])
-      await confirm(keys.keyRing)
-      return JSON.parse(String(stored)) as SigningKeyRecord
+      const stored = JSON.parse(String(await INITIALIZE(redis, [keys.activeKid, keys.keyRing], [candidate.kid, JSON.stringify(candidate)]))) as SigningKeyRecord
+      if (stored.kid === candidate.kid) await confirm(keys.keyRing) // only the instance that wrote it waits
+      return stored
     },
     async rotate (next, retiredUntil, ifActive) {
       const rotated = await ROTATE(redis, [keys.activeKid, keys.keyRing], [next.kid, JSON.stringify(next), epochSeconds(), retiredUntil, ifActive ?? ''])

@@ -10,6 +10,7 @@ export interface RevocationRedisOptions {
   autoResubscribe?: boolean
   enableOfflineQueue?: boolean
   retryStrategy?: () => null
+  failoverDetector?: boolean
 }
 
 interface RevocationConnection extends ScriptRunner {

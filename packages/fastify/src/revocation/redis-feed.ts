@@ -25,8 +25,11 @@ function parse (message: string): Revocation | undefined {
   }
 }
 
-// Reconnection is this feed's job, not ioredis's: each connection lives until it is lost, then is replaced.
-const SUBSCRIBER_OPTIONS: RevocationRedisOptions = { lazyConnect: true, autoResubscribe: false, enableOfflineQueue: true, retryStrategy: () => null }
+// Reconnection is this feed's job, not ioredis's: each connection lives until it is lost, then is replaced. No
+// failover detector of its own (ioredis can leak its sentinel connections when a connection closes while
+// connecting): the client's connection has one, and when it closes (a failover among other reasons) the
+// subscriber is replaced too, so it never stays on a demoted primary that the new one does not replicate to yet.
+const SUBSCRIBER_OPTIONS: RevocationRedisOptions = { lazyConnect: true, autoResubscribe: false, enableOfflineQueue: true, retryStrategy: () => null, failoverDetector: false }
 
 /** Makes each new subscriber connection: a copy of the client, or on a Cluster a copy of its nodes in turn. */
 function subscriberSource (redis: RevocationRedis): () => RevocationServer {
@@ -45,15 +48,18 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
 export function createRedisRevocationFeed (redis: RevocationRedis, channel: string, retryMs = 250, heartbeatMs = 500): RevocationFeed {
   const nextSubscriber = subscriberSource(redis)
   let current: RevocationServer | undefined
+  let loseCurrent = (): void => {}
   let running: Promise<void> | undefined
   const state = { closed: false } // read by the loop, set by close(): an object, so the loop sees the change
 
   /** One connection's life: connect, subscribe, reload, then wait until it is lost. Throws if a step fails. */
   async function serve (subscriber: RevocationServer, onRevocation: (revocation: Revocation) => void, onUp: () => Promise<void>): Promise<void> {
-    const lost = new Promise<void>((resolve) => {
-      subscriber.on('close', resolve)
-      subscriber.on('end', resolve)
-    })
+    let markLost = (): void => {}
+    const lost = new Promise<void>((resolve) => { markLost = resolve })
+    const lose = (): void => { markLost(); subscriber.disconnect() }
+    loseCurrent = lose
+    subscriber.on('close', markLost)
+    subscriber.on('end', markLost)
     subscriber.on('error', () => {}) // 'close' says it all
     subscriber.on('message', (from: string, message: string) => {
       if (from !== channel) return
@@ -65,7 +71,8 @@ export function createRedisRevocationFeed (redis: RevocationRedis, channel: stri
     await onUp()
     const heartbeat = setInterval(() => {
       const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('no answer')), heartbeatMs).unref())
-      Promise.race([subscriber.ping(), timeout]).catch(() => subscriber.disconnect())
+      // Lost now, not when the socket closes: closing waits for the silent server's side, which may take as long.
+      Promise.race([subscriber.ping(), timeout]).catch(lose)
     }, heartbeatMs)
     heartbeat.unref()
     try { await lost } finally { clearInterval(heartbeat) }
@@ -90,6 +97,7 @@ export function createRedisRevocationFeed (redis: RevocationRedis, channel: stri
 
   return {
     async start (handlers) {
+      redis.on('close', () => { loseCurrent() })
       // The first connection must succeed: a service that cannot load revocations at start does not start.
       const first = nextSubscriber()
       current = first
