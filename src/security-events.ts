@@ -9,6 +9,7 @@ export const SECURITY_EVENTS = [
   'refresh.reuse_detected', // user_id, session_id: the session is revoked
   'logout', // user_id or client_id, session_id
   'logout_all', // user_id
+  'session.ended', // user_id, session_id: its owner signed it out from the sessions list
   'password.changed', // user_id, session_id kept
   'user.created', // target_user_id
   'user.updated', // target_user_id, changes (field names only)

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { UserReply } from '../../src/schemas/user.js'
 import { CreateUserBody, IdParams, PageQuery, RevokedSessionsReply, UpdateUserBody, pageOf } from '../../src/schemas/admin.js'
 import { ErrorReply } from '../../src/schemas/error.js'
+import { SessionListReply, sessionListReply } from '../../src/schemas/sessions.js'
 
 const admin = { auth: { roles: ['admin'] } }
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 503: ErrorReply }
@@ -62,6 +63,15 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     await fastify.userAdmin.remove(request.params.id)
     request.securityEvent('user.deleted', { target_user_id: request.params.id })
     return reply.code(204).send(null)
+  })
+
+  fastify.get('/users/:id/sessions', {
+    config: admin,
+    schema: { tags: ['admin'], summary: 'List the live sessions of a user, newest first', params: IdParams, response: { 200: SessionListReply, ...errors } }
+  }, async (request, reply) => {
+    await fastify.userAdmin.find(request.params.id) // 404 for an unknown user, not an empty list
+    reply.header('cache-control', 'no-store')
+    return sessionListReply(await fastify.sessions.listSessions(request.params.id), request.claims?.sid)
   })
 
   fastify.delete('/users/:id/sessions', {

@@ -4,6 +4,7 @@ import { CookieSessionReply, LoginBody, TokenReply, cookieSessionReply, tokenRep
 import { ErrorReply } from '../../src/schemas/error.js'
 import { Type } from '@sinclair/typebox'
 import { InvalidCredentialsError, RateLimitedError } from '../../src/errors.js'
+import { sightingOf } from '../../src/sessions/sighting.js'
 
 const login: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/login', {
@@ -19,7 +20,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     const { username, password, mode = 'cookie' } = request.body
     let session
     try {
-      session = await fastify.loginThrottle.guard(request, reply, username, async () => await fastify.sessions.login(username, password, mode),
+      session = await fastify.loginThrottle.guard(request, reply, username, async () => await fastify.sessions.login(username, password, mode, sightingOf(request)),
         (err) => err instanceof InvalidCredentialsError)
     } catch (err) {
       if (err instanceof RateLimitedError) request.securityEvent('login.rate_limited')

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CookieSessionReply, RefreshBody, TokenReply, cookieSessionReply, tokenReply } from '../../src/schemas/session.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 import { MissingRefreshTokenError, refreshReuseOf } from '../../src/errors.js'
+import { sightingOf } from '../../src/sessions/sighting.js'
 
 const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/refresh', {
@@ -27,7 +28,7 @@ const refresh: FastifyPluginAsyncTypebox = async (fastify) => {
     if (presented === undefined || presented === '') throw new MissingRefreshTokenError()
     let session
     try {
-      session = await fastify.sessions.refresh(presented, fromBody === undefined ? { csrfHeader: request.headers['x-csrf-token'] } : undefined)
+      session = await fastify.sessions.refresh(presented, sightingOf(request), fromBody === undefined ? { csrfHeader: request.headers['x-csrf-token'] } : undefined)
     } catch (err) {
       const reuse = refreshReuseOf(err)
       if (reuse !== undefined) request.securityEvent('refresh.reuse_detected', { user_id: reuse.userId, session_id: reuse.sessionId })

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Store } from '../stores/store.js'
 import type { UserRecord } from '../stores/users.js'
+import type { SessionRecord, SessionSighting } from '../stores/sessions.js'
 import type { TokenSigner } from '../tokens/sign.js'
 import { type AccessClaims, CLOCK_TOLERANCE_SECONDS, type TokenVerifier } from '@gatehouse-auth/fastify'
 import { csrfMatches, newCsrfToken } from '../tokens/csrf.js'
@@ -33,12 +34,14 @@ const publicUser = (user: UserRecord): SessionUser => ({ id: user.id, username: 
 export function createSessionService ({ store, sign, verifier, settings }: SessionServiceOptions) {
   const { endSession, revokeUserSessions } = createSessionRevoker(store, settings.refreshTtl)
 
-  async function start (user: UserRecord, mode: SessionMode): Promise<SignedIn> {
+  async function start (user: UserRecord, mode: SessionMode, seen: SessionSighting): Promise<SignedIn> {
     const sid = randomUUID()
     const csrf = mode === 'cookie' ? newCsrfToken() : undefined
-    const createdAt = epochSeconds()
+    const createdAt = seen.at
     const tokens = issueTokens(sign, settings, { user: publicUser(user), sid, fresh: true, endsAt: createdAt + settings.maxLifetimeSeconds, ...(csrf === undefined ? {} : { csrf }) })
-    await store.sessions.create({ id: sid, userId: user.id, refreshJti: tokens.refreshJti, createdAt, expiresAt: tokens.refreshExpiresAt })
+    await store.sessions.create({
+      id: sid, userId: user.id, refreshJti: tokens.refreshJti, createdAt, expiresAt: tokens.refreshExpiresAt, lastUsedAt: createdAt, userAgent: seen.userAgent, ip: seen.ip
+    })
     return { ...tokens, user: publicUser(user), ...(csrf === undefined ? {} : { csrf }) }
   }
 
@@ -50,11 +53,11 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
     },
 
     /** Unknown users, wrong passwords and disabled users answer alike, after the same argon2 work. */
-    async login (username: string, password: string, mode: SessionMode): Promise<SignedIn> {
+    async login (username: string, password: string, mode: SessionMode, seen: SessionSighting): Promise<SignedIn> {
       const user = await store.users.findByUsername(username)
       const matches = user === undefined ? await verifyAgainstDecoy(password) : await verifyPassword(user.passwordHash, password)
       if (user === undefined || !matches || user.disabled) throw new InvalidCredentialsError()
-      return await start(user, mode)
+      return await start(user, mode, seen)
     },
 
     /**
@@ -62,7 +65,7 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
      * answer, a 503, two tabs) and answers the same chain again; later, it revokes the whole session. With the
      * cookie transport, `csrfHeader` must match the token's csrf claim before anything changes.
      */
-    async refresh (refreshToken: string, cookie?: { csrfHeader: string | string[] | undefined }): Promise<SignedIn> {
+    async refresh (refreshToken: string, seen: SessionSighting, cookie?: { csrfHeader: string | string[] | undefined }): Promise<SignedIn> {
       const claims = await verifier.verifyRefresh(refreshToken)
       if (cookie !== undefined && !csrfMatches(claims.csrf, cookie.csrfHeader)) throw new CsrfError()
       if (await store.revocations.isRevoked([{ kind: 'session', id: claims.sid }, { kind: 'subject', id: claims.sub }])) throw new TokenRevokedError()
@@ -79,7 +82,7 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
         await endSession(claims.sid)
         throw new SessionEndedError()
       }
-      const rotation = await store.sessions.rotate(claims.sid, claims.jti, randomUUID(), Math.min(now + settings.refreshTtl, endsAt), settings.reuseGraceSeconds)
+      const rotation = await store.sessions.rotate(claims.sid, claims.jti, randomUUID(), Math.min(now + settings.refreshTtl, endsAt), settings.reuseGraceSeconds, seen)
       if (rotation.outcome === 'reused') {
         // Reuse: a stolen token, or its owner racing a thief. Either way the session can no longer be trusted.
         await endSession(claims.sid)
@@ -99,6 +102,19 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
 
     revokeUserSessions,
     endSession,
+
+    /** A user's live sessions, newest first. */
+    async listSessions (userId: string): Promise<SessionRecord[]> {
+      return (await store.sessions.listByUser(userId)).sort((a, b) => b.createdAt - a.createdAt || b.lastUsedAt - a.lastUsedAt)
+    },
+
+    /** Ends one of this user's sessions; false when the user has no such session (another user's included). */
+    async endOwnSession (userId: string, sid: string): Promise<boolean> {
+      const session = await store.sessions.find(sid)
+      if (session === undefined || session.userId !== userId) return false
+      await endSession(sid)
+      return true
+    },
 
     async changePassword (claims: AccessClaims, currentPassword: string, newPassword: string): Promise<void> {
       const user = await store.users.findById(claims.sub)

@@ -6,6 +6,17 @@ export interface SessionRecord {
   refreshJti: string
   createdAt: number // epoch seconds
   expiresAt: number
+  /** The sign-in, then each refresh: shown to the session's owner, never trusted for anything. */
+  lastUsedAt: number
+  userAgent: string
+  ip: string
+}
+
+/** Where and when a session was last used (sign-in or refresh). */
+export interface SessionSighting {
+  at: number // epoch seconds
+  userAgent: string
+  ip: string
 }
 
 /**
@@ -27,8 +38,9 @@ export interface SessionStore {
    * retry when it is the one rotated away less than `graceSeconds` ago (0: never). One step, so racing repeats on
    * two instances see one rotation.
    */
-  rotate (id: string, presentedJti: string, nextJti: string, expiresAt: number, graceSeconds: number): Promise<Rotation>
+  rotate (id: string, presentedJti: string, nextJti: string, expiresAt: number, graceSeconds: number, seen?: SessionSighting): Promise<Rotation>
   /** Removes the session and answers it, or undefined when there was none. */
   delete (id: string): Promise<SessionRecord | undefined>
+  /** A user's live sessions, oldest first, in one or two store round trips however many there are. */
   listByUser (userId: string): Promise<SessionRecord[]>
 }

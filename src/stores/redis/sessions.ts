@@ -10,14 +10,16 @@ import { defineScript } from './script.js'
 import type { SessionRecord, SessionStore } from '../sessions.js'
 import { epochSeconds } from '../../ids.js'
 
-// KEYS: session. ARGV: presented jti, next jti, new expiry, now, grace seconds. The rotation keeps the jti it
-// replaced and when, so a repeat of it within the grace is told apart from reuse (see SessionStore.rotate).
+// KEYS: session. ARGV: presented jti, next jti, new expiry, now, grace seconds, then the sighting (last used at,
+// user agent, address) or nothing. The rotation keeps the jti it replaced and when, so a repeat of it within the
+// grace is told apart from reuse (see SessionStore.rotate).
 const ROTATE = defineScript(`
 local session = redis.call('HMGET', KEYS[1], 'refreshJti', 'previousJti', 'rotatedAt', 'expiresAt')
 if session[1] == false then return {'missing'} end
 if session[1] == ARGV[1] then
   redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2], 'expiresAt', ARGV[3], 'previousJti', ARGV[1], 'rotatedAt', ARGV[4])
   redis.call('EXPIREAT', KEYS[1], ARGV[3])
+  if ARGV[6] then redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[6], 'userAgent', ARGV[7], 'ip', ARGV[8]) end
   return {'rotated', ARGV[2], ARGV[3]}
 end
 local grace = tonumber(ARGV[5])
@@ -40,7 +42,16 @@ return fields`)
 
 function toRecord (hash: Record<string, string>): SessionRecord | undefined {
   if (hash.id === undefined) return undefined
-  return { id: hash.id, userId: hash.userId ?? '', refreshJti: hash.refreshJti ?? '', createdAt: Number(hash.createdAt), expiresAt: Number(hash.expiresAt) }
+  return {
+    id: hash.id,
+    userId: hash.userId ?? '',
+    refreshJti: hash.refreshJti ?? '',
+    createdAt: Number(hash.createdAt),
+    expiresAt: Number(hash.expiresAt),
+    lastUsedAt: Number(hash.lastUsedAt ?? hash.createdAt), // absent: a session from before this field
+    userAgent: hash.userAgent ?? '',
+    ip: hash.ip ?? ''
+  }
 }
 
 function pairsToHash (pairs: string[]): Record<string, string> {
@@ -64,8 +75,9 @@ export function createRedisSessionStore (redis: RedisConnection, keys: RedisKeyN
     async find (id) {
       return toRecord(await redis.hgetall(keys.session(id)))
     },
-    async rotate (id, presentedJti, nextJti, expiresAt, graceSeconds) {
-      const [outcome, refreshJti, until] = (await ROTATE(redis, [keys.session(id)], [presentedJti, nextJti, expiresAt, epochSeconds(), graceSeconds])) as [string, string?, string?]
+    async rotate (id, presentedJti, nextJti, expiresAt, graceSeconds, seen) {
+      const sighting = seen === undefined ? [] : [seen.at, seen.userAgent, seen.ip]
+      const [outcome, refreshJti, until] = (await ROTATE(redis, [keys.session(id)], [presentedJti, nextJti, expiresAt, epochSeconds(), graceSeconds, ...sighting])) as [string, string?, string?]
       if (outcome === 'reused' || outcome === 'missing') return { outcome }
       const chain = { refreshJti: refreshJti ?? '', expiresAt: Number(until) }
       // A retry is confirmed too: the answer it repeats may have been a 503 for want of a replica.
@@ -84,6 +96,8 @@ export function createRedisSessionStore (redis: RedisConnection, keys: RedisKeyN
     async listByUser (userId) {
       const index = keys.userSessions(userId)
       const ids = await redis.smembers(index)
+      // Sent together, answered together: two round trips in all. (Not one pipeline: on a Cluster the sessions
+      // live on several shards, and ioredis routes each command to its own.)
       const records = await Promise.all(ids.map(async (id) => toRecord(await redis.hgetall(keys.session(id)))))
       const gone = ids.filter((_, i) => records[i] === undefined)
       if (gone.length > 0) await redis.srem(index, ...gone)

@@ -52,5 +52,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN rotated_at INTEGER;
   ALTER TABLE revocations ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX revocations_by_seq ON revocations (seq);
+  `,
+  `
+  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+  ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
   `
 ]

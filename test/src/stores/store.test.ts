@@ -5,6 +5,10 @@ import { epochSeconds } from '../../../src/ids.js'
 import { startRedisServer } from '../../support/redis-server.js'
 import { createSqliteStore } from '../../../src/stores/sqlite/index.js'
 import type { SigningKeyRecord } from '../../../src/stores/signing-keys.js'
+import type { SessionRecord } from '../../../src/stores/sessions.js'
+
+/** A session as the store keeps it, seen at its creation from one address. */
+const sessionRecord = (fields: Omit<SessionRecord, 'lastUsedAt' | 'userAgent' | 'ip'>): SessionRecord => ({ lastUsedAt: fields.createdAt, userAgent: 'test agent', ip: '192.0.2.1', ...fields })
 
 const user = (username: string, roles: string[] = []) => ({ username, passwordHash: `hash-of-${username}`, roles })
 const key = (kid: string): SigningKeyRecord => ({ kid, alg: 'ES256', material: `pem-${kid}`, createdAt: epochSeconds() })
@@ -107,7 +111,7 @@ for (const mode of MODES) {
   test(`${mode}: sessions rotate their refresh token once`, async (t) => {
     const store = await openTestStore(t, mode, await testLocation(t))
     const now = epochSeconds()
-    const session = { id: 'sid-1', userId: 'user-1', refreshJti: 'jti-1', createdAt: now, expiresAt: now + 3600 }
+    const session = sessionRecord({ id: 'sid-1', userId: 'user-1', refreshJti: 'jti-1', createdAt: now, expiresAt: now + 3600 })
     await store.sessions.create(session)
     t.same(await store.sessions.find('sid-1'), session)
     t.same(await store.sessions.rotate('sid-1', 'jti-1', 'jti-2', now + 7200, 0), { outcome: 'rotated', refreshJti: 'jti-2', expiresAt: now + 7200 })
@@ -115,12 +119,17 @@ for (const mode of MODES) {
     t.same(await store.sessions.rotate('sid-1', 'jti-1', 'jti-3', now + 7200, 0), { outcome: 'reused' }, 'with no grace, the old token again is a reuse')
     t.match(await store.sessions.find('sid-1'), { refreshJti: 'jti-2' }, 'a reuse changes nothing')
     t.same(await store.sessions.rotate('sid-unknown', 'jti-1', 'jti-2', now + 7200, 10), { outcome: 'missing' })
+    const seen = { at: now + 5, userAgent: 'a phone', ip: '198.51.100.1' }
+    t.same(await store.sessions.rotate('sid-1', 'jti-2', 'jti-3', now + 7200, 0, seen), { outcome: 'rotated', refreshJti: 'jti-3', expiresAt: now + 7200 })
+    t.match(await store.sessions.find('sid-1'), { lastUsedAt: now + 5, userAgent: 'a phone', ip: '198.51.100.1', createdAt: now }, 'a rotation records where it was used')
+    await store.sessions.rotate('sid-1', 'jti-2', 'jti-4', now + 7200, 0, { at: now + 9, userAgent: 'a thief', ip: '203.0.113.66' })
+    t.match(await store.sessions.find('sid-1'), { userAgent: 'a phone' }, 'a reuse records nothing')
   })
 
   test(`${mode}: within the grace, the token just rotated away is a retry that answers the same chain`, async (t) => {
     const store = await openTestStore(t, mode, await testLocation(t))
     const now = epochSeconds()
-    await store.sessions.create({ id: 'sid-1', userId: 'user-1', refreshJti: 'jti-1', createdAt: now, expiresAt: now + 3600 })
+    await store.sessions.create(sessionRecord({ id: 'sid-1', userId: 'user-1', refreshJti: 'jti-1', createdAt: now, expiresAt: now + 3600 }))
     t.same(await store.sessions.rotate('sid-1', 'jti-1', 'jti-2', now + 7200, 10), { outcome: 'rotated', refreshJti: 'jti-2', expiresAt: now + 7200 })
     t.same(await store.sessions.rotate('sid-1', 'jti-1', 'jti-x', now + 9999, 10), { outcome: 'retried', refreshJti: 'jti-2', expiresAt: now + 7200 }, 'the retry gets the first answer\'s jti and expiry')
     t.same(await store.sessions.rotate('sid-1', 'jti-1', 'jti-y', now + 9999, 10), { outcome: 'retried', refreshJti: 'jti-2', expiresAt: now + 7200 }, 'again: never a fork')
@@ -136,10 +145,10 @@ for (const mode of MODES) {
   test(`${mode}: sessions are listed per user and deleted`, async (t) => {
     const store = await openTestStore(t, mode, await testLocation(t))
     const now = epochSeconds()
-    await store.sessions.create({ id: 's1', userId: 'u1', refreshJti: 'j1', createdAt: now - 2, expiresAt: now + 60 })
-    await store.sessions.create({ id: 's2', userId: 'u1', refreshJti: 'j2', createdAt: now - 1, expiresAt: now + 60 })
-    await store.sessions.create({ id: 's3', userId: 'u2', refreshJti: 'j3', createdAt: now, expiresAt: now + 60 })
-    await store.sessions.create({ id: 's4', userId: 'u1', refreshJti: 'j4', createdAt: now, expiresAt: now - 1 })
+    await store.sessions.create(sessionRecord({ id: 's1', userId: 'u1', refreshJti: 'j1', createdAt: now - 2, expiresAt: now + 60 }))
+    await store.sessions.create(sessionRecord({ id: 's2', userId: 'u1', refreshJti: 'j2', createdAt: now - 1, expiresAt: now + 60 }))
+    await store.sessions.create(sessionRecord({ id: 's3', userId: 'u2', refreshJti: 'j3', createdAt: now, expiresAt: now + 60 }))
+    await store.sessions.create(sessionRecord({ id: 's4', userId: 'u1', refreshJti: 'j4', createdAt: now, expiresAt: now - 1 }))
     t.same((await store.sessions.listByUser('u1')).map((s) => s.id), ['s1', 's2'], 'an expired session is not listed')
     t.equal(await store.sessions.find('s4'), undefined, 'an expired session is not found')
     t.same(await store.sessions.rotate('s4', 'j4', 'j5', now + 60, 10), { outcome: 'missing' }, 'an expired session cannot rotate')
@@ -174,7 +183,7 @@ for (const mode of MODES) {
     const before = await openTestStore(t, mode, location)
     const erin = await before.users.create(user('erin', ['admin']))
     const signing = await before.signingKeys.initialize(key('kid-kept'))
-    await before.sessions.create({ id: 'sid-kept', userId: erin.id, refreshJti: 'j', createdAt: epochSeconds(), expiresAt: epochSeconds() + 60 })
+    await before.sessions.create(sessionRecord({ id: 'sid-kept', userId: erin.id, refreshJti: 'j', createdAt: epochSeconds(), expiresAt: epochSeconds() + 60 }))
     await before.revocations.revoke({ kind: 'session', id: 'sid-revoked', until: epochSeconds() + 60 })
     await before.close()
 
@@ -212,8 +221,8 @@ test('embedded: the sweeper deletes expired sessions, revocations and retired ke
   const store = createSqliteStore({ dataDir: location.dataDir, sweepIntervalSeconds: 3600 })
   t.teardown(async () => await store.close())
   const now = epochSeconds()
-  await store.sessions.create({ id: 'old', userId: 'u', refreshJti: 'j', createdAt: now - 100, expiresAt: now - 1 })
-  await store.sessions.create({ id: 'live', userId: 'u', refreshJti: 'j', createdAt: now, expiresAt: now + 60 })
+  await store.sessions.create(sessionRecord({ id: 'old', userId: 'u', refreshJti: 'j', createdAt: now - 100, expiresAt: now - 1 }))
+  await store.sessions.create(sessionRecord({ id: 'live', userId: 'u', refreshJti: 'j', createdAt: now, expiresAt: now + 60 }))
   await store.revocations.revoke({ kind: 'session', id: 'old', until: now - 1 })
   await store.revocations.revoke({ kind: 'session', id: 'live', until: now + 60 })
   await store.signingKeys.initialize(key('kid-1'))
