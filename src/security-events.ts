@@ -10,6 +10,8 @@ export const SECURITY_EVENTS = [
   'logout', // user_id or client_id, session_id
   'logout_all', // user_id
   'session.ended', // user_id, session_id: its owner signed it out from the sessions list
+  'api_key.created', // user_id, api_key_id
+  'api_key.revoked', // user_id (or target_user_id, by an admin), api_key_id
   'password.changed', // user_id, session_id kept
   'user.created', // target_user_id
   'user.updated', // target_user_id, changes (field names only)
@@ -31,6 +33,7 @@ export interface SecurityEventFields {
   user_id?: string
   client_id?: string
   session_id?: string
+  api_key_id?: string
   target_user_id?: string
   target_client_id?: string
   changes?: string[]

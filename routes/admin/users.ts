@@ -5,6 +5,8 @@ import { UserReply } from '../../src/schemas/user.js'
 import { CreateUserBody, IdParams, PageQuery, RevokedSessionsReply, UpdateUserBody, pageOf } from '../../src/schemas/admin.js'
 import { ErrorReply } from '../../src/schemas/error.js'
 import { SessionListReply, sessionListReply } from '../../src/schemas/sessions.js'
+import { ApiKeyListReply, apiKeyListReply } from '../../src/schemas/api-keys.js'
+import { NotFoundError } from '../../src/errors.js'
 
 const admin = { auth: { roles: ['admin'] } }
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 503: ErrorReply }
@@ -72,6 +74,23 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     await fastify.userAdmin.find(request.params.id) // 404 for an unknown user, not an empty list
     reply.header('cache-control', 'no-store')
     return sessionListReply(await fastify.sessions.listSessions(request.params.id), request.claims?.sid)
+  })
+
+  fastify.get('/users/:id/api-keys', {
+    config: admin,
+    schema: { tags: ['admin'], summary: 'List the API keys of a user (never the keys themselves)', params: IdParams, response: { 200: ApiKeyListReply, ...errors } }
+  }, async (request) => {
+    await fastify.userAdmin.find(request.params.id) // 404 for an unknown user, not an empty list
+    return apiKeyListReply(await fastify.apiKeys.list(request.params.id))
+  })
+
+  fastify.delete('/users/:id/api-keys/:keyId', {
+    config: admin,
+    schema: { tags: ['admin'], summary: 'Revoke an API key of a user', params: Type.Object({ id: IdParams.properties.id, keyId: IdParams.properties.id }), response: { 204: Type.Null(), ...errors } }
+  }, async (request, reply) => {
+    if (!await fastify.apiKeys.revoke(request.params.id, request.params.keyId)) throw new NotFoundError('API key')
+    request.securityEvent('api_key.revoked', { target_user_id: request.params.id, api_key_id: request.params.keyId })
+    return reply.code(204).send(null)
   })
 
   fastify.delete('/users/:id/sessions', {

@@ -12,7 +12,8 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const claims = request.requireClaims()
     await fastify.sessions.logout(claims)
-    request.securityEvent('logout', { [claims.sid === undefined ? 'client_id' : 'user_id']: claims.sub, ...(claims.sid === undefined ? {} : { session_id: claims.sid }) })
+    const byClient = claims.sid === undefined && claims.type !== 'api_key'
+    request.securityEvent('logout', { [byClient ? 'client_id' : 'user_id']: claims.sub, ...(claims.sid === undefined ? {} : { session_id: claims.sid }) })
     return reply.clearSessionCookies().code(204).send()
   })
 
@@ -21,7 +22,8 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { tags: ['auth'], summary: 'End every session of this user, on every device', response: responses }
   }, async (request, reply) => {
     const claims = request.requireClaims()
-    if (claims.sid === undefined) await fastify.sessions.logout(claims) // a service token has no sessions: revoke it alone
+    // A service token has no sessions: it is revoked alone. A user's API key signs its user out everywhere.
+    if (claims.sid === undefined && claims.type !== 'api_key') await fastify.sessions.logout(claims)
     else await fastify.sessions.revokeUserSessions(claims.sub)
     request.securityEvent('logout_all', { user_id: claims.sub })
     return reply.clearSessionCookies().code(204).send()

@@ -1,10 +1,10 @@
 /** /auth/sessions: the caller's signed-in sessions (devices), and ending one of them ("sign out my old phone"). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ForbiddenError } from '@gatehouse-auth/fastify'
 import { ErrorReply } from '../../src/schemas/error.js'
 import { SessionIdParams, SessionListReply, sessionListReply } from '../../src/schemas/sessions.js'
 import { NotFoundError } from '../../src/errors.js'
+import { userIdOf } from '../../src/sessions/caller.js'
 
 const errors = { 401: ErrorReply, 403: ErrorReply, 503: ErrorReply }
 
@@ -14,14 +14,13 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: {
       tags: ['auth'],
       summary: 'List your live sessions, newest first',
-      description: 'Each sign-in is a session; `current` marks the one of the token that asks. Service tokens have no sessions (403).',
+      description: 'Each sign-in is a session; `current` marks the one of the token that asks (an API key has none). Service tokens have no sessions (403).',
       response: { 200: SessionListReply, ...errors }
     }
   }, async (request, reply) => {
     const claims = request.requireClaims()
-    if (claims.sid === undefined) throw new ForbiddenError('a user\'s token: service tokens have no sessions')
     reply.header('cache-control', 'no-store')
-    return sessionListReply(await fastify.sessions.listSessions(claims.sub), claims.sid)
+    return sessionListReply(await fastify.sessions.listSessions(userIdOf(claims)), claims.sid)
   })
 
   fastify.delete('/sessions/:id', {
@@ -35,8 +34,7 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const claims = request.requireClaims()
-    if (claims.sid === undefined) throw new ForbiddenError('a user\'s token: service tokens have no sessions')
-    if (!await fastify.sessions.endOwnSession(claims.sub, request.params.id)) throw new NotFoundError('Session')
+    if (!await fastify.sessions.endOwnSession(userIdOf(claims), request.params.id)) throw new NotFoundError('Session')
     request.securityEvent('session.ended', { user_id: claims.sub, session_id: request.params.id })
     if (request.params.id === claims.sid) reply.clearSessionCookies()
     return reply.code(204).send(null)

@@ -66,13 +66,13 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
       }, ADMIN_ROLE)
       if (updated === undefined) throw new NotFoundError('User')
       const rolesChanged = roles !== undefined && [...roles].sort().join(' ') !== [...user.roles].sort().join(' ')
-      if (passwordHash !== undefined || rolesChanged || changes.disabled === true) await revoker.revokeUserSessions(id)
+      if (passwordHash !== undefined || rolesChanged || changes.disabled === true) await revoker.revokeUserCredentials(id)
       return updated
     },
     async remove (id: string): Promise<void> {
       const user = await find(id)
       await guardLastAdmin(user, undefined)
-      await revoker.revokeUserSessions(id)
+      await revoker.revokeUserCredentials(id)
       if (!await users.delete(id, ADMIN_ROLE)) throw new NotFoundError('User')
     },
     async revokeSessions (id: string): Promise<number> {

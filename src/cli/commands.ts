@@ -2,6 +2,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { UserAdmin } from '../admin/users.js'
 import type { ClientAdmin } from '../admin/clients.js'
+import type { ApiKeyService } from '../sessions/api-keys.js'
 import type { UserRecord, UserStore } from '../stores/users.js'
 import { RoleSchema, UsernameSchema } from '../schemas/user.js'
 import { ScopeSchema } from '../schemas/admin.js'
@@ -15,6 +16,8 @@ export const USAGE = `Usage: gatehouse <command> [options]
   users enable <username>
   users set-roles <username> ROLE...                          (one or more)
   users delete <username>
+  users api-keys <username> [--json]                           (never the keys themselves)
+  users revoke-api-key <username> <key id>
   clients add <name> [--scope SCOPE]...                        (prints the secret, once)
   clients list [--json]
   clients remove <client_id>
@@ -40,6 +43,7 @@ export interface CommandContext {
   users: UserAdmin
   clients: ClientAdmin
   userStore: UserStore
+  apiKeys: Pick<ApiKeyService, 'list' | 'revoke'>
   /** Undefined when the configured key (file or secret) signs, which only its owner can replace. */
   rotateKey: () => Promise<Rotation | undefined>
 }
@@ -99,6 +103,19 @@ export async function runCommand (words: string[], options: CommandOptions, cont
       const user = await userNamed(context, rest[0])
       await context.users.remove(user.id)
       return `deleted ${user.id}  ${user.username} (sessions revoked)`
+    }
+    case 'users api-keys': {
+      const user = await userNamed(context, rest[0])
+      const keys = await context.apiKeys.list(user.id)
+      const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
+      if (options.json) return JSON.stringify(keys.map((key) => ({ id: key.id, name: key.name, roles: key.roles, created_at: iso(key.createdAt), expires_at: iso(key.expiresAt) })))
+      return keys.map((key) => `${key.id}  ${key.name}  roles=${key.roles.join(',') || '-'}  expires ${iso(key.expiresAt)}`).join('\n')
+    }
+    case 'users revoke-api-key': {
+      if (rest.length !== 2) throw new UsageError('users revoke-api-key needs a username and a key id')
+      const user = await userNamed(context, rest[0])
+      if (!await context.apiKeys.revoke(user.id, rest[1] ?? '')) throw new Error(`${user.username} has no API key ${rest[1] ?? ''}`)
+      return `revoked API key ${rest[1] ?? ''} of ${user.username}`
     }
     case 'clients add': {
       const name = rest[0]

@@ -10,6 +10,7 @@ import { createUserAdmin } from '../admin/users.js'
 import { createClientAdmin } from '../admin/clients.js'
 import { rotateSigningKey } from '../keys/rotate.js'
 import { runCommand, UsageError, USAGE } from './commands.js'
+import { createApiKeyService } from '../sessions/api-keys.js'
 
 async function readStdin (): Promise<string> {
   if (process.stdin.isTTY) return ''
@@ -51,6 +52,7 @@ async function main (argv: string[]): Promise<number> {
       users: createUserAdmin(store.users, revoker),
       clients: createClientAdmin(store.clients, revoker),
       userStore: store.users,
+      apiKeys: createApiKeyService({ store, revoker }),
       rotateKey: async () => config.JWT_PRIVATE_KEY_FILE !== undefined || config.JWT_SECRET !== undefined
         ? undefined
         : await rotateSigningKey(store.signingKeys, config.JWT_ALGORITHM, config.REFRESH_TOKEN_TTL)

@@ -23,7 +23,7 @@ export interface SignedIn extends IssuedTokens {
 }
 
 export interface SessionServiceOptions {
-  store: Pick<Store, 'users' | 'sessions' | 'revocations'>
+  store: Pick<Store, 'users' | 'sessions' | 'apiKeys' | 'revocations'>
   sign: TokenSigner
   verifier: TokenVerifier
   settings: SessionSettings
@@ -32,7 +32,7 @@ export interface SessionServiceOptions {
 const publicUser = (user: UserRecord): SessionUser => ({ id: user.id, username: user.username, roles: user.roles })
 
 export function createSessionService ({ store, sign, verifier, settings }: SessionServiceOptions) {
-  const { endSession, revokeUserSessions } = createSessionRevoker(store, settings.refreshTtl)
+  const { endSession, revokeUserSessions, revokeUserCredentials, revokeApiKey } = createSessionRevoker(store, settings.refreshTtl)
 
   async function start (user: UserRecord, mode: SessionMode, seen: SessionSighting): Promise<SignedIn> {
     const sid = randomUUID()
@@ -94,9 +94,11 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
       return { ...tokens, user: publicUser(user), ...csrf, ...(rotation.outcome === 'retried' ? { retried: true } : {}) }
     },
 
-    /** Ends the token's session; a service token (no session) is revoked by itself. */
+    /** Ends the token's session; an API key revokes itself, a service token (no session) is revoked by itself. */
     async logout (claims: AccessClaims): Promise<void> {
       if (claims.sid !== undefined) return await endSession(claims.sid)
+      const key = claims.type === 'api_key' ? await store.apiKeys.find(claims.jti) : undefined
+      if (key !== undefined) return await revokeApiKey(key)
       await store.revocations.revoke({ kind: 'token', id: claims.jti, until: claims.exp + CLOCK_TOLERANCE_SECONDS })
     },
 
@@ -123,7 +125,7 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
       const problem = passwordProblem(newPassword, user.username)
       if (problem !== undefined) throw new WeakPasswordError(problem)
       await store.users.update(user.id, { passwordHash: await hashPassword(newPassword) })
-      await revokeUserSessions(user.id, claims.sid)
+      await revokeUserCredentials(user.id, claims.sid) // this session stays; every API key goes
     }
   }
 }

@@ -10,6 +10,7 @@ import { createClientAdmin } from '../../src/admin/clients.js'
 import { rotateSigningKey } from '../../src/keys/rotate.js'
 import { generateSigningKey } from '../../src/keys/generate.js'
 import type { Store } from '../../src/stores/store.js'
+import { createApiKeyService } from '../../src/sessions/api-keys.js'
 
 const gatehouse = gatehouseCli
 
@@ -19,6 +20,7 @@ function commands (store: Store) {
     users: createUserAdmin(store.users, revoker),
     clients: createClientAdmin(store.clients, revoker),
     userStore: store.users,
+    apiKeys: createApiKeyService({ store, revoker }),
     rotateKey: async () => await rotateSigningKey(store.signingKeys, 'ES256', 3600)
   }
   return async (words: string[], options: Partial<CommandOptions> = {}) =>

@@ -1,4 +1,7 @@
-/** The claims of gatehouse's two kinds of token, as TypeBox schemas: checked after every signature check. */
+/**
+ * The claims of gatehouse's tokens, as TypeBox schemas, checked after every signature check: access tokens and API
+ * keys (both accepted where an access token is expected), and refresh tokens.
+ */
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 
@@ -13,7 +16,8 @@ const Registered = {
 
 export const AccessClaimsSchema = Type.Object({
   ...Registered,
-  type: Type.Literal('access'),
+  // 'api_key': a user's personal API key, long-lived, never fresh, revocable by its jti (the key's id)
+  type: Type.Union([Type.Literal('access'), Type.Literal('api_key')]),
   roles: Type.Array(Type.String()),
   sid: Type.Optional(Type.String()), // user tokens: the session they belong to
   scope: Type.Optional(Type.String()), // service tokens: space-separated scopes

@@ -6,7 +6,7 @@ export { plugin as gatehouseAuth }
 export { GatehouseAuthOptionsSchema, type GatehouseAuthOptions, type KeyLookup, type RevocationChecker } from './options.js'
 export { RouteAuthSchema, routeAuthChecker, describeRouteAuth, type RouteAuth } from './route-auth.js'
 export { AccessClaimsSchema, RefreshClaimsSchema, accessClaimsChecker, refreshClaimsChecker, scopesOf, type AccessClaims, type RefreshClaims, type Claims, type CustomClaims } from './claims.js'
-export { createTokenVerifier, refreshAudienceOf, ACCESS_TOKEN_TYP, REFRESH_TOKEN_TYP, CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_LENGTH, type TokenVerifier, type VerificationKey, type VerifierOptions } from './verify.js'
+export { createTokenVerifier, refreshAudienceOf, ACCESS_TOKEN_TYP, API_KEY_PREFIX, API_KEY_TYP, REFRESH_TOKEN_TYP, CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_LENGTH, type TokenVerifier, type VerificationKey, type VerifierOptions } from './verify.js'
 export { createJwksClient, verificationKeyOf, type JwksClient, type JwksClientOptions } from './jwks-client.js'
 export { ALGORITHMS, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, MINIMUM_RSA_BITS, isAsymmetric, keyFitsAlgorithm, keyRequirement, type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm, type KeyRequirement } from './algorithms.js'
 export { readAccessToken, ACCESS_COOKIE, type PresentedToken } from './transport.js'

@@ -25,6 +25,9 @@ export interface VerificationKey {
 /** RFC 9068: the header `typ` of an access token. Refresh tokens carry another, so no verifier takes one for the other. */
 export const ACCESS_TOKEN_TYP = 'at+jwt'
 export const REFRESH_TOKEN_TYP = 'refresh+jwt'
+/** An API key is `ghk_` and a JWT of this typ: the prefix lets secret scanners find leaked keys. */
+export const API_KEY_TYP = 'apikey+jwt'
+export const API_KEY_PREFIX = 'ghk_'
 
 /** The `aud` of refresh tokens: the issuer's refresh endpoint, never the access audience a service checks. */
 export function refreshAudienceOf (issuer: string): string {
@@ -166,8 +169,13 @@ export function createTokenVerifier (options: VerifierOptions): TokenVerifier {
   return {
     get cachedTokens () { return verified.size },
     async verifyAccess (token) {
-      const { claims, typ } = await claimsOf(token)
-      if (!accessClaimsChecker.Check(claims) || !audienceIs(claims.aud, options.audience) || (typ !== ACCESS_TOKEN_TYP && !untypedAllowed(typ, claims))) {
+      // An API key: the prefix, a JWT of its own typ, claims of type api_key; any other mix is refused.
+      const apiKey = token.startsWith(API_KEY_PREFIX)
+      const { claims, typ } = await claimsOf(apiKey ? token.slice(API_KEY_PREFIX.length) : token)
+      if (!accessClaimsChecker.Check(claims) || !audienceIs(claims.aud, options.audience)) throw new InvalidTokenError('not an access token')
+      if (apiKey) {
+        if (typ !== API_KEY_TYP || claims.type !== 'api_key' || claims.fresh || claims.sid !== undefined) throw new InvalidTokenError('not an API key')
+      } else if (claims.type !== 'access' || (typ !== ACCESS_TOKEN_TYP && !untypedAllowed(typ, claims))) {
         throw new InvalidTokenError('not an access token')
       }
       return notFromTheFuture(claims)

@@ -8,6 +8,7 @@ import { createRedisUserStore } from './users.js'
 import { createRedisClientStore } from './clients.js'
 import { createRedisSigningKeyStore } from './signing-keys.js'
 import { createRedisSessionStore } from './sessions.js'
+import { createRedisApiKeyStore } from './api-keys.js'
 import { createRedisRevocationFeed, createRedisRevocationStore } from '@gatehouse-auth/fastify'
 
 export interface RedisStoreOptions {
@@ -49,6 +50,7 @@ export function createRedisStore ({ redis, prefix, replicas = 0, replicaTimeoutM
     clients: failClosed(createRedisClientStore(redis, keys, confirm)),
     signingKeys: failClosed(createRedisSigningKeyStore(redis, keys, confirm)),
     sessions: failClosed(createRedisSessionStore(redis, keys, confirm)),
+    apiKeys: failClosed(createRedisApiKeyStore(redis, keys, confirm)),
     revocations: failClosed(createRedisRevocationStore(redis, keys, { confirmWrite: confirm })),
     revocationFeed: () => createRedisRevocationFeed(redis, keys.revocationChannel),
     async ping () {

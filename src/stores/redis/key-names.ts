@@ -18,7 +18,9 @@ export function redisKeyNames (prefix: string) {
     keyRing: `${prefix}{keys}:ring`, //                                hash: kid -> JSON key record
     activeKid: `${prefix}{keys}:active`, //                            string: the kid that signs
     session: (sid: string) => `${prefix}session:${sid}`, //            hash, EXAT session expiry
-    userSessions: (userId: string) => `${prefix}user-sessions:${userId}` // set of sids, EXAT latest session expiry
+    userSessions: (userId: string) => `${prefix}user-sessions:${userId}`, // set of sids, EXAT latest session expiry
+    apiKey: (id: string) => `${prefix}api-key:${id}`, //               hash, EXAT the key's expiry
+    userApiKeys: (userId: string) => `${prefix}user-api-keys:${userId}` // set of key ids, EXAT latest key expiry
   }
 }
 

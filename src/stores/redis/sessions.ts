@@ -1,12 +1,9 @@
-/**
- * Sessions in Redis: a hash per session that expires with it, and a set of each user's session ids.
- * Every script touches one key, so sessions spread over a Redis Cluster; the per-user set is an index,
- * written before the session and pruned lazily, so it never misses a live session.
- */
+/** Sessions in Redis: a hash per session that expires with it, indexed per user (see user-index.ts). */
 import type { RedisConnection } from './connection.js'
 import type { ConfirmWrite } from './replication.js'
 import type { RedisKeyNames } from './key-names.js'
 import { defineScript } from './script.js'
+import { extendIndex, indexRecord, indexedRecords, takeRecord } from './user-index.js'
 import type { SessionRecord, SessionStore } from '../sessions.js'
 import { epochSeconds } from '../../ids.js'
 
@@ -28,18 +25,6 @@ if grace > 0 and session[2] == ARGV[1] and tonumber(ARGV[4]) - tonumber(session[
 end
 return {'reused'}`)
 
-// KEYS: a key. ARGV: expiry. Pushes the key's expiry later, never earlier.
-const EXTEND = defineScript(`
-local current = redis.call('EXPIRETIME', KEYS[1])
-if current >= 0 and current >= tonumber(ARGV[1]) then return 0 end
-return redis.call('EXPIREAT', KEYS[1], ARGV[1])`)
-
-// KEYS: session. Deletes it and answers what it held.
-const TAKE = defineScript(`
-local fields = redis.call('HGETALL', KEYS[1])
-redis.call('DEL', KEYS[1])
-return fields`)
-
 function toRecord (hash: Record<string, string>): SessionRecord | undefined {
   if (hash.id === undefined) return undefined
   return {
@@ -54,18 +39,10 @@ function toRecord (hash: Record<string, string>): SessionRecord | undefined {
   }
 }
 
-function pairsToHash (pairs: string[]): Record<string, string> {
-  const hash: Record<string, string> = {}
-  for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] ?? ''] = pairs[i + 1] ?? ''
-  return hash
-}
-
 export function createRedisSessionStore (redis: RedisConnection, keys: RedisKeyNames, confirm: ConfirmWrite): SessionStore {
   return {
     async create (session) {
-      const index = keys.userSessions(session.userId)
-      await redis.sadd(index, session.id)
-      await EXTEND(redis, [index], [session.expiresAt])
+      await indexRecord(redis, keys.userSessions(session.userId), session.id, session.expiresAt)
       await redis.multi()
         .hset(keys.session(session.id), { ...session })
         .expireat(keys.session(session.id), session.expiresAt)
@@ -84,24 +61,18 @@ export function createRedisSessionStore (redis: RedisConnection, keys: RedisKeyN
       await confirm(keys.session(id))
       if (outcome !== 'rotated') return { outcome: 'retried', ...chain }
       const session = await redis.hget(keys.session(id), 'userId')
-      if (session !== null) await EXTEND(redis, [keys.userSessions(session)], [expiresAt])
+      if (session !== null) await extendIndex(redis, keys.userSessions(session), expiresAt)
       return { outcome: 'rotated', ...chain }
     },
     async delete (id) {
-      const record = toRecord(pairsToHash((await TAKE(redis, [keys.session(id)], [])) as string[]))
+      const record = toRecord(await takeRecord(redis, keys.session(id)))
       if (record !== undefined) await redis.srem(keys.userSessions(record.userId), id)
       await confirm(keys.session(id))
       return record
     },
     async listByUser (userId) {
-      const index = keys.userSessions(userId)
-      const ids = await redis.smembers(index)
-      // Sent together, answered together: two round trips in all. (Not one pipeline: on a Cluster the sessions
-      // live on several shards, and ioredis routes each command to its own.)
-      const records = await Promise.all(ids.map(async (id) => toRecord(await redis.hgetall(keys.session(id)))))
-      const gone = ids.filter((_, i) => records[i] === undefined)
-      if (gone.length > 0) await redis.srem(index, ...gone)
-      return records.flatMap((record) => record ?? []).sort((a, b) => a.createdAt - b.createdAt)
+      const records = await indexedRecords(redis, keys.userSessions(userId), keys.session, toRecord)
+      return records.sort((a, b) => a.createdAt - b.createdAt)
     }
   }
 }

@@ -5,6 +5,7 @@ import { createSqliteUserStore } from './users.js'
 import { createSqliteClientStore } from './clients.js'
 import { createSqliteSigningKeyStore } from './signing-keys.js'
 import { createSqliteSessionStore } from './sessions.js'
+import { createSqliteApiKeyStore } from './api-keys.js'
 import { createSqliteRevocationStore } from './revocations.js'
 import { createSqliteRevocationFeed } from './revocation-feed.js'
 import { epochSeconds } from '../../ids.js'
@@ -18,6 +19,7 @@ export function createSqliteStore ({ dataDir, sweepIntervalSeconds }: SqliteStor
   const db = openDatabase(dataDir)
   const sweepStatements = [
     db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    db.prepare('DELETE FROM api_keys WHERE expires_at <= ?'),
     // The row with the highest change sequence stays: the revocation feed counts on it never going back.
     db.prepare('DELETE FROM revocations WHERE until <= ? AND seq < (SELECT max(seq) FROM revocations)'),
     db.prepare('DELETE FROM signing_keys WHERE active = 0 AND expires_at <= ?')
@@ -32,6 +34,7 @@ export function createSqliteStore ({ dataDir, sweepIntervalSeconds }: SqliteStor
     clients: createSqliteClientStore(db),
     signingKeys: createSqliteSigningKeyStore(db),
     sessions: createSqliteSessionStore(db),
+    apiKeys: createSqliteApiKeyStore(db),
     revocations: createSqliteRevocationStore(db),
     revocationFeed: () => createSqliteRevocationFeed(db),
     sweep: () => sweep(epochSeconds()),

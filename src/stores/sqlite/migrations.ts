@@ -53,9 +53,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE revocations ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX revocations_by_seq ON revocations (seq);
   `,
+  // 3: where and when each session was last used, shown to its owner.
   `
   ALTER TABLE sessions ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
   ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
+  `,
+  // 4: personal API keys (their hash, never the key).
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    key_hash TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX api_keys_by_user ON api_keys (user_id);
+  CREATE INDEX api_keys_by_expiry ON api_keys (expires_at);
   `
 ]
