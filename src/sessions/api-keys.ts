@@ -5,7 +5,7 @@
  * revocation of that jti in every instance's local view. The store keeps what the key may do and its hash only.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { API_KEY_PREFIX, ForbiddenError, type AccessClaims } from '@gatehouse-auth/fastify'
+import { API_KEY_PREFIX, CLOCK_TOLERANCE_SECONDS, ForbiddenError, type AccessClaims } from '@gatehouse-auth/fastify'
 import type { Store } from '../stores/store.js'
 import type { ApiKeyRecord } from '../stores/api-keys.js'
 import type { TokenSigner } from '../tokens/sign.js'
@@ -25,10 +25,16 @@ export interface NewApiKey {
 }
 
 export interface ApiKeyServiceOptions {
-  store: Pick<Store, 'users' | 'apiKeys'>
+  store: Pick<Store, 'users' | 'apiKeys' | 'signingKeys'>
   revoker: Pick<SessionRevoker, 'revokeApiKey'>
   /** What creating keys needs: the service's signer. The operator CLI lists and revokes keys without one. */
   signing?: { sign: TokenSigner, issuer: string, audience: string }
+}
+
+/** The kid in a token we just signed. */
+function kidOf (token: string): string {
+  const header: unknown = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'))
+  return typeof header === 'object' && header !== null && 'kid' in header ? String(header.kid) : ''
 }
 
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex')
@@ -58,7 +64,10 @@ export function createApiKeyService ({ store, revoker, signing }: ApiKeyServiceO
         username: user.username,
         fresh: false
       }
-      const apiKey = API_KEY_PREFIX + signing.sign(claims)
+      const token = signing.sign(claims)
+      // A rotation must not end the key: the signing key stays in the ring (and the JWKS) as long as the key lives.
+      await store.signingKeys.holdUntil(kidOf(token), expiresAt + CLOCK_TOLERANCE_SECONDS)
+      const apiKey = API_KEY_PREFIX + token
       const record: ApiKeyRecord = { id, userId: user.id, name: request.name, roles, createdAt, expiresAt, keyHash: hashApiKey(apiKey) }
       await store.apiKeys.create(record)
       return { record, apiKey }

@@ -7,6 +7,8 @@ export interface SigningKeyRecord {
   createdAt: number // epoch seconds
   retiredAt?: number
   expiresAt?: number // a retired key is dropped at this time
+  /** The latest expiry of an API key it signed: retired by a rotation, it verifies until then at least. */
+  signedUntil?: number
 }
 
 export interface SigningKeyStore {
@@ -22,8 +24,14 @@ export interface SigningKeyStore {
    */
   rotate (next: SigningKeyRecord, retiredUntil: number, ifActive?: string): Promise<boolean>
   /**
+   * `kid` signed a token that lives until `until` (an API key): its signedUntil, and a retired key's expiry, move
+   * that late, never earlier. No change for a kid the ring does not hold (a configured key).
+   */
+  holdUntil (kid: string, until: number): Promise<void>
+  /**
    * Retires the active key with no successor (a configured key signs from now on): it verifies what it signed
-   * until `retiredUntil`. Answers whether there was one to retire.
+   * until `retiredUntil`, API keys included (the contract bounds a switch to a key file so). Answers whether there
+   * was one to retire.
    */
   retireActive (retiredUntil: number): Promise<boolean>
   /** The active key first (the one without `retiredAt`), then the retired keys that have not expired. */

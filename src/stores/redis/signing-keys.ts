@@ -15,14 +15,15 @@ redis.call('SET', KEYS[1], ARGV[1])
 return ARGV[2]`)
 
 // KEYS: active, ring. ARGV: next kid, next record JSON, now, retired-until, expected active kid ('' for any).
-// Retires the active key and activates the next, unless another instance rotated first.
+// Retires the active key (kept as long as the API keys it signed live) and activates the next, unless another
+// instance rotated first.
 const ROTATE = defineScript(`
 local active = redis.call('GET', KEYS[1])
 if ARGV[5] ~= '' and active ~= ARGV[5] then return 0 end
 if active then
   local record = cjson.decode(redis.call('HGET', KEYS[2], active))
   record.retiredAt = tonumber(ARGV[3])
-  record.expiresAt = tonumber(ARGV[4])
+  record.expiresAt = math.max(tonumber(ARGV[4]), record.signedUntil or 0)
   redis.call('HSET', KEYS[2], active, cjson.encode(record))
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
@@ -38,6 +39,17 @@ record.retiredAt = tonumber(ARGV[1])
 record.expiresAt = tonumber(ARGV[2])
 redis.call('HSET', KEYS[2], active, cjson.encode(record))
 redis.call('DEL', KEYS[1])
+return 1`)
+
+// KEYS: ring. ARGV: kid, until. See SigningKeyStore.holdUntil.
+const HOLD = defineScript(`
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return 0 end
+local record = cjson.decode(json)
+local held = tonumber(ARGV[2])
+record.signedUntil = math.max(record.signedUntil or 0, held)
+if record.retiredAt then record.expiresAt = math.max(record.expiresAt or 0, held) end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(record))
 return 1`)
 
 // KEYS: ring. ARGV: now. Drops retired keys past their expiry.
@@ -61,6 +73,10 @@ export function createRedisSigningKeyStore (redis: RedisConnection, keys: RedisK
       await PRUNE(redis, [keys.keyRing], [epochSeconds()])
       await confirm(keys.keyRing)
       return rotated === 1
+    },
+    async holdUntil (kid, until) {
+      await HOLD(redis, [keys.keyRing], [kid, until])
+      await confirm(keys.keyRing)
     },
     async retireActive (retiredUntil) {
       const retired = (await RETIRE(redis, [keys.activeKid, keys.keyRing], [epochSeconds(), retiredUntil])) === 1

@@ -72,5 +72,6 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX api_keys_by_user ON api_keys (user_id);
   CREATE INDEX api_keys_by_expiry ON api_keys (expires_at);
+  ALTER TABLE signing_keys ADD COLUMN signed_until INTEGER;
   `
 ]

@@ -10,6 +10,7 @@ interface KeyRow {
   created_at: number
   retired_at: number | null
   expires_at: number | null
+  signed_until: number | null
 }
 
 function toRecord (row: KeyRow): SigningKeyRecord {
@@ -19,7 +20,8 @@ function toRecord (row: KeyRow): SigningKeyRecord {
     material: row.material,
     createdAt: row.created_at,
     ...(row.retired_at === null ? {} : { retiredAt: row.retired_at }),
-    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at })
+    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
+    ...(row.signed_until === null ? {} : { signedUntil: row.signed_until })
   }
 }
 
@@ -36,9 +38,12 @@ export function createSqliteSigningKeyStore (db: SqliteDatabase): SigningKeyStor
   })
 
   const retire = db.prepare('UPDATE signing_keys SET active = 0, retired_at = ?, expires_at = ? WHERE active = 1')
+  // A rotation keeps the retired key as long as the API keys it signed live.
+  const retireForRotation = db.prepare('UPDATE signing_keys SET active = 0, retired_at = ?, expires_at = max(?, coalesce(signed_until, 0)) WHERE active = 1')
+  const hold = db.prepare('UPDATE signing_keys SET signed_until = max(coalesce(signed_until, 0), @until), expires_at = CASE WHEN active = 0 THEN max(coalesce(expires_at, 0), @until) ELSE expires_at END WHERE kid = @kid')
   const rotate = db.transaction((next: SigningKeyRecord, retiredUntil: number, ifActive: string | undefined): boolean => {
     if (ifActive !== undefined && active.get()?.kid !== ifActive) return false
-    retire.run(epochSeconds(), retiredUntil)
+    retireForRotation.run(epochSeconds(), retiredUntil)
     insertActive.run(next.kid, next.alg, next.material, next.createdAt)
     return true
   })
@@ -49,6 +54,9 @@ export function createSqliteSigningKeyStore (db: SqliteDatabase): SigningKeyStor
     },
     async rotate (next, retiredUntil, ifActive) {
       return rotate.immediate(next, retiredUntil, ifActive)
+    },
+    async holdUntil (kid, until) {
+      hold.run({ until, kid })
     },
     async retireActive (retiredUntil) {
       return retire.run(epochSeconds(), retiredUntil).changes === 1

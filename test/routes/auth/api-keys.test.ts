@@ -147,6 +147,18 @@ for (const mode of MODES) {
     t.equal((await app.inject({ url: '/auth/me', headers: bearer(key.api_key) })).json().code, 'AUTH_TOKEN_REVOKED')
   })
 
+  test(`${mode}: a key outlives key rotations: the key that signed it stays in the ring while it lives`, async (t) => {
+    const app = await build(t, { mode })
+    const admin = await signedInUser(app, 'root', ['admin'])
+    const key = await newKey(app, admin.accessToken, { name: 'long', expires_in: 300 * DAY })
+    const signedBy = String(decodeClaims(key.api_key.slice(4)).header.kid)
+    for (let i = 0; i < 2; i++) t.equal((await app.inject({ method: 'POST', url: '/admin/keys/rotate', headers: bearer(admin.accessToken) })).statusCode, 200)
+    const retired = (await app.store.signingKeys.list()).find((record) => record.kid === signedBy)
+    t.ok((retired?.expiresAt ?? 0) >= Date.parse(key.expires_at) / 1000, 'the retired key is kept until the API key expires, not only REFRESH_TOKEN_TTL')
+    t.ok((await app.inject('/.well-known/jwks.json')).json().keys.some((jwk: { kid: string }) => jwk.kid === signedBy), 'and published')
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(key.api_key) })).statusCode, 200, 'the key still works after two rotations')
+  })
+
   test(`${mode}: the prefix and the token type go together`, async (t) => {
     const app = await build(t, { mode })
     const ivy = await signedInUser(app, 'ivy')
