@@ -1,4 +1,4 @@
-/** What the scenarios present: a bearer token, a session cookie, distinct pre-signed tokens, refresh seeds. */
+/** What the scenarios present: a bearer token, an API key, a session cookie, distinct pre-signed tokens, refresh seeds. */
 import { admin } from './environment.js'
 import { loginForCookie, loginForTokens, loginMany } from './login.js'
 import { readSigningKey } from './signing-key.js'
@@ -11,11 +11,20 @@ const MAX_TOKENS = 200_000
 const TOKEN_MARGIN = 1.25
 
 /** `needs`: which of the costly fixtures to make (distinct tokens take seconds to sign, seeds are logins). */
+/** A personal API key of the signed-in admin, from the fresh token its sign-in gave. */
+async function createApiKey (baseUrl, accessToken) {
+  const res = await fetch(`${baseUrl}/auth/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench' }) })
+  if (res.status !== 201) throw new Error(`API key creation failed: ${res.status} ${await res.text()}`)
+  return (await res.json()).api_key
+}
+
 export async function prepareFixtures (env, settings, log, needs = { tokens: true, seeds: true }) {
   const baseUrl = env.gatehouse.baseUrl
   log('signing in (token and cookie mode)')
   const session = await loginForTokens(baseUrl, admin)
   const fixtures = { credentials: admin, bearer: session.accessToken, user: session.user, cookie: await loginForCookie(baseUrl, admin), tokens: [], seeds: [] }
+  log('creating an API key')
+  fixtures.apiKey = await createApiKey(baseUrl, session.accessToken)
 
   if (needs.tokens) {
     const signingKey = await readSigningKey(env.redis, env.prefix)

@@ -10,7 +10,7 @@ import { tokenFeed } from './token-feed.js'
 const scenario = (id, name, kind, options, stats) => ({ id, name, kind, options, stats })
 
 /** In the order they run; bare Fastify runs twice, before and after the GETs, so drift on the machine shows. */
-export function scenarios (env, { bearer, cookie, tokens, seeds, credentials }) {
+export function scenarios (env, { bearer, apiKey, cookie, tokens, seeds, credentials }) {
   const gatehouse = env.gatehouse.baseUrl
   const bare = { url: `${env.bare.baseUrl}/dashboard` }
   const dashboard = `${gatehouse}/examples/dashboard`
@@ -23,6 +23,8 @@ export function scenarios (env, { bearer, cookie, tokens, seeds, credentials }) 
     scenario('dashboard-bearer', 'GET /examples/dashboard (bearer)', 'cached-get', { url: dashboard, headers: { authorization: `Bearer ${bearer}` } }),
     // A GET needs no X-CSRF-Token, even with the cookie: only unsafe methods do.
     scenario('dashboard-cookie', 'GET /examples/dashboard (cookie)', 'cached-get', { url: dashboard, headers: { cookie } }),
+    // A personal API key: verified and cached as an access token is, so the same ratio.
+    scenario('dashboard-api-key', 'GET /examples/dashboard (API key)', 'cached-get', { url: dashboard, headers: { authorization: `Bearer ${apiKey}` } }),
     scenario('me-bearer', 'GET /auth/me (bearer)', 'cached-get', { url: `${gatehouse}/auth/me`, headers: { authorization: `Bearer ${bearer}` } }),
     // Forward auth, as nginx asks it: the proxied request's token and method, a requirement in the query.
     scenario('verify-bearer', 'GET /auth/verify (forward auth, bearer)', 'cached-get', { url: `${gatehouse}/auth/verify?roles=admin`, headers: { authorization: `Bearer ${bearer}`, 'x-original-method': 'GET' } }),

@@ -243,3 +243,35 @@ t.test('a session revoked elsewhere: on reload the page says it has ended', asyn
   await page.locator('#message.error', { hasText: 'Your session has ended, sign in again.' }).waitFor()
   t.ok(await page.locator('#sign-in').isVisible(), 'the form is back')
 })
+
+t.test('the sessions table lists this browser and another device, as text, and signs the other one out', async (t) => {
+  const laptop = await signedIn(t)
+  // Another device: a context of its own, whose user agent carries markup that must show as text.
+  const phoneUserAgent = 'PhoneBrowser/1.0 <b id="injected">not markup</b>'
+  const phoneContext = await browser.newContext({ viewport: { width: 720, height: 620 }, userAgent: phoneUserAgent })
+  phoneContext.setDefaultTimeout(5000)
+  t.teardown(async () => await phoneContext.close())
+  const phone = await phoneContext.newPage()
+  await phone.goto(`${base}/demo`)
+  await signIn(phone, ADMIN.username, ADMIN.password)
+  await phone.locator('#session').waitFor()
+
+  await laptop.reload()
+  const rows = laptop.locator('#sessions tbody tr')
+  await rows.nth(1).waitFor()
+  t.ok(await rows.count() >= 2, 'this browser and the phone')
+  const phoneRow = rows.filter({ hasText: 'PhoneBrowser/1.0' })
+  t.equal(await phoneRow.count(), 1)
+  t.match(await phoneRow.locator('td').first().textContent(), /<b id="injected">not markup<\/b>/, 'the user agent shows as text')
+  t.equal(await laptop.locator('#injected').count(), 0, 'and never as markup')
+  t.equal(await rows.filter({ hasText: 'This browser' }).count(), 1, 'the current session is marked, with no sign-out button')
+
+  await phoneRow.getByRole('button', { name: 'Sign out' }).click()
+  await laptop.locator('#message', { hasText: 'That session is signed out.' }).waitFor()
+  t.equal(await rows.filter({ hasText: 'PhoneBrowser/1.0' }).count(), 0, 'the row is gone')
+  t.equal(await laptop.locator('#session').isVisible(), true, 'this browser stays signed in')
+
+  await phone.reload()
+  await phone.locator('#message', { hasText: 'Your session has ended' }).waitFor()
+  t.equal(await phone.locator('#sign-in').isVisible(), true, 'the phone is signed out')
+})

@@ -77,3 +77,21 @@ test('a refresh token is never an access token, here or for a verifier of the ac
   await t.rejects(service.verifyAccess(refresh), { code: 'AUTH_INVALID_TOKEN' }, 'a service refuses it: its aud is not the access audience')
   await t.rejects(service.verifyRefresh(refresh), { code: 'AUTH_INVALID_TOKEN' }, 'and a service verifies no refresh tokens at all')
 })
+
+test('an API key is ghk_ and a token of typ apikey+jwt and type api_key; every other mix is refused', async (t) => {
+  const verifier = createTokenVerifier({ findKey: () => key, algorithms: ['ES256'], issuer: 'gatehouse', audience: 'gatehouse' })
+  const signKey = createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: 'ES256', kid: 'k1', header: { alg: 'ES256', typ: 'apikey+jwt' } })
+  const exp = Math.floor(Date.now() / 1000) + 600
+  const apiKey = { ...claims(exp), type: 'api_key', roles: ['reports'] }
+  t.match(await verifier.verifyAccess(`ghk_${signKey(apiKey)}`), { type: 'api_key', roles: ['reports'] }, 'a key')
+  const refused: Array<[string, string]> = [
+    [signKey(apiKey), 'a key without its prefix'],
+    [`ghk_${sign(claims(exp))}`, 'an access token with the prefix'],
+    [`ghk_${signKey(claims(exp))}`, 'typ apikey+jwt with access claims'],
+    [`ghk_${sign(apiKey)}`, 'api_key claims under typ at+jwt'],
+    [sign(apiKey), 'api_key claims as an access token'],
+    [`ghk_${signKey({ ...apiKey, fresh: true })}`, 'a fresh key'],
+    [`ghk_${signKey({ ...apiKey, sid: 's' })}`, 'a key with a session']
+  ]
+  for (const [token, what] of refused) await t.rejects(verifier.verifyAccess(token), { code: 'AUTH_INVALID_TOKEN' }, what)
+})

@@ -50,6 +50,57 @@ function show (user) {
   $('who').textContent = user.username
   $('user-id').textContent = user.id
   $('roles').textContent = user.roles.length === 0 ? 'none' : user.roles.join(', ')
+  loadSessions().catch(() => {})
+}
+
+// A cell of text: user agents come from other devices, so they are text, never HTML.
+function cell (...lines) {
+  const td = document.createElement('td')
+  lines.forEach((line, i) => {
+    const part = document.createElement(i === 0 ? 'span' : 'small')
+    part.textContent = line
+    td.append(part)
+  })
+  return td
+}
+
+// The signed-in user's sessions, newest first: this one marked, every other one with its own sign-out.
+async function loadSessions () {
+  const answer = await call('GET', '/auth/sessions')
+  const rows = $('sessions').tBodies[0]
+  rows.replaceChildren()
+  if (!answer.ok) return
+  for (const item of answer.data.sessions) {
+    const row = document.createElement('tr')
+    row.dataset.session = item.id
+    const lastUsed = new Date(item.last_used_at).toLocaleString()
+    row.append(cell(item.user_agent || 'unknown device', item.ip), cell(lastUsed, `signed in ${new Date(item.created_at).toLocaleString()}`))
+    const action = document.createElement('td')
+    if (item.current) {
+      action.className = 'current'
+      action.textContent = 'This browser'
+    } else {
+      const button = document.createElement('button')
+      button.type = 'button'
+      button.className = 'secondary'
+      button.textContent = 'Sign out'
+      button.addEventListener('click', () => endSession(item.id, button))
+      action.append(button)
+    }
+    row.append(action)
+    rows.append(row)
+  }
+}
+
+async function endSession (id, button) {
+  button.disabled = true
+  const answer = await call('DELETE', `/auth/sessions/${encodeURIComponent(id)}`)
+  if (!answer.ok && answer.status !== 404) {
+    button.disabled = false
+    return say(explain(answer), 'error')
+  }
+  await loadSessions()
+  say('That session is signed out.') // a 404: it had ended already
 }
 
 // One refresh at a time: a refresh token presented twice (two tabs, a double click) ends the whole session.
