@@ -11,6 +11,7 @@ export const SECURITY_EVENTS = [
   'logout_all', // user_id
   'session.ended', // user_id, session_id: its owner signed it out from the sessions list
   'api_key.created', // user_id, api_key_id
+  'api_key.first_used', // user_id, api_key_id: the first request it authenticated
   'api_key.revoked', // user_id (or target_user_id, by an admin), api_key_id
   'password.changed', // user_id, session_id kept
   'user.created', // target_user_id

@@ -18,6 +18,8 @@ export interface ApiKeyStore {
   find (id: string): Promise<ApiKeyRecord | undefined>
   /** A user's keys that have not expired, oldest first, in one or two round trips however many there are. */
   listByUser (userId: string): Promise<ApiKeyRecord[]>
+  /** Records the key's first use at `at`; true only for the call that recorded it (false after, or for no key). */
+  markUsed (id: string, at: number): Promise<boolean>
   /** Removes the key and answers it, or undefined when there was none. */
   delete (id: string): Promise<ApiKeyRecord | undefined>
 }

@@ -11,6 +11,7 @@ import { rotateSigningKey } from '../../src/keys/rotate.js'
 import { generateSigningKey } from '../../src/keys/generate.js'
 import type { Store } from '../../src/stores/store.js'
 import { createApiKeyService } from '../../src/sessions/api-keys.js'
+import { epochSeconds } from '../../src/ids.js'
 
 const gatehouse = gatehouseCli
 
@@ -69,6 +70,22 @@ for (const mode of MODES) {
     await t.rejects(run(['nonsense']), { name: 'UsageError' })
     t.same(JSON.parse(await run(['users', 'list'], { json: true })).map((user: { username: string }) => user.username), ['dave'])
     t.equal(await run(['clients', 'list']), '')
+  })
+
+  test(`${mode}: a user's API keys are listed (never the keys) and revoked`, async (t) => {
+    const store = await openTestStore(t, mode, await testLocation(t))
+    const run = commands(store)
+    await run(['users', 'add', 'erin'], { password: 'erin-password' })
+    const erin = await store.users.findByUsername('erin')
+    const now = epochSeconds()
+    await store.apiKeys.create({ id: 'key-1', userId: erin?.id ?? '', name: 'ci', roles: [], createdAt: now, expiresAt: now + 3600, keyHash: 'f'.repeat(64) })
+    t.match(JSON.parse(await run(['users', 'api-keys', 'erin'], { json: true })), [{ id: 'key-1', name: 'ci', roles: [] }])
+    t.notMatch(await run(['users', 'api-keys', 'erin']), /f{64}/, 'never the hash either')
+    t.match(await run(['users', 'revoke-api-key', 'erin', 'key-1']), /^revoked API key key-1 of erin$/)
+    t.equal(await store.revocations.isRevoked([{ kind: 'token', id: 'key-1' }]), true, 'revoked in the store, for every instance')
+    t.equal(await run(['users', 'api-keys', 'erin']), '')
+    await t.rejects(run(['users', 'revoke-api-key', 'erin', 'key-1']), { message: 'erin has no API key key-1' })
+    await t.rejects(run(['users', 'revoke-api-key', 'erin']), { name: 'UsageError' })
   })
 
   test(`${mode}: clients are added with a secret shown once, listed, and removed`, async (t) => {

@@ -3,7 +3,13 @@ import type { RedisConnection } from './connection.js'
 import type { RedisKeyNames } from './key-names.js'
 import type { ConfirmWrite } from './replication.js'
 import { indexRecord, indexedRecords, takeRecord } from './user-index.js'
+import { defineScript } from './script.js'
 import type { ApiKeyRecord, ApiKeyStore } from '../api-keys.js'
+
+// KEYS: the key's hash. ARGV: when. Records the first use of a key that still exists (never recreates one).
+const MARK_USED = defineScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HSETNX', KEYS[1], 'firstUsedAt', ARGV[1])`)
 
 function toRecord (hash: Record<string, string>): ApiKeyRecord | undefined {
   if (hash.id === undefined) return undefined
@@ -34,6 +40,9 @@ export function createRedisApiKeyStore (redis: RedisConnection, keys: RedisKeyNa
     async listByUser (userId) {
       const records = await indexedRecords(redis, keys.userApiKeys(userId), keys.apiKey, toRecord)
       return records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+    },
+    async markUsed (id, at) {
+      return Number(await MARK_USED(redis, [keys.apiKey(id)], [at])) === 1
     },
     async delete (id) {
       const record = toRecord(await takeRecord(redis, keys.apiKey(id)))

@@ -22,6 +22,7 @@ export function createSqliteApiKeyStore (db: SqliteDatabase): ApiKeyStore {
   const live = db.prepare<[string, number], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ? AND expires_at > ?')
   const byUser = db.prepare<[string, number], ApiKeyRow>('SELECT * FROM api_keys WHERE user_id = ? AND expires_at > ? ORDER BY created_at, id')
   const remove = db.prepare<[string], ApiKeyRow>('DELETE FROM api_keys WHERE id = ? RETURNING *')
+  const firstUse = db.prepare('UPDATE api_keys SET first_used_at = ? WHERE id = ? AND first_used_at IS NULL')
   return {
     async create (key) {
       insert.run(key.id, key.userId, key.name, JSON.stringify(key.roles), key.createdAt, key.expiresAt, key.keyHash)
@@ -32,6 +33,9 @@ export function createSqliteApiKeyStore (db: SqliteDatabase): ApiKeyStore {
     },
     async listByUser (userId) {
       return byUser.all(userId, epochSeconds()).map(toRecord)
+    },
+    async markUsed (id, at) {
+      return firstUse.run(at, id).changes === 1
     },
     async delete (id) {
       const row = remove.get(id)

@@ -73,5 +73,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX api_keys_by_user ON api_keys (user_id);
   CREATE INDEX api_keys_by_expiry ON api_keys (expires_at);
   ALTER TABLE signing_keys ADD COLUMN signed_until INTEGER;
+  `,
+  // 5: when each API key was first used, for its security event.
+  `
+  ALTER TABLE api_keys ADD COLUMN first_used_at INTEGER;
   `
 ]

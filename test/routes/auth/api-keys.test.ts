@@ -159,6 +159,26 @@ for (const mode of MODES) {
     t.equal((await app.inject({ url: '/auth/me', headers: bearer(key.api_key) })).statusCode, 200, 'the key still works after two rotations')
   })
 
+  test(`${mode}: security events: a key created, used for the first time (once), revoked`, async (t) => {
+    const app = await build(t, { mode })
+    const events: string[] = []
+    app.onSecurityEvent((event) => events.push(event))
+    const lou = await signedInUser(app, 'lou')
+    const key = await newKey(app, lou.accessToken)
+    t.ok(events.includes('api_key.created'))
+    t.notOk(events.includes('api_key.first_used'), 'not used yet')
+    for (let i = 0; i < 3; i++) t.equal((await app.inject({ url: '/auth/me', headers: bearer(key.api_key) })).statusCode, 200)
+    t.ok(await within(1000, () => events.includes('api_key.first_used')) >= 0, 'its first use')
+    const second = await build(t, { mode, location: app.location })
+    second.onSecurityEvent((event) => events.push(event))
+    t.equal((await second.inject({ url: '/auth/me', headers: bearer(key.api_key) })).statusCode, 200, 'a second instance')
+    await second.inject({ url: '/auth/me', headers: bearer(key.api_key) })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    t.equal(events.filter((event) => event === 'api_key.first_used').length, 1, 'once, even across instances')
+    await app.inject({ method: 'DELETE', url: `/auth/api-keys/${key.id}`, headers: bearer(lou.accessToken) })
+    t.ok(events.includes('api_key.revoked'))
+  })
+
   test(`${mode}: the prefix and the token type go together`, async (t) => {
     const app = await build(t, { mode })
     const ivy = await signedInUser(app, 'ivy')
