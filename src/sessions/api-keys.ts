@@ -25,7 +25,7 @@ export interface NewApiKey {
 }
 
 export interface ApiKeyServiceOptions {
-  store: Pick<Store, 'users' | 'apiKeys' | 'signingKeys'>
+  store: Pick<Store, 'users' | 'apiKeys' | 'signingKeys' | 'revocations'>
   revoker: Pick<SessionRevoker, 'revokeApiKey'>
   /** What creating keys needs: the service's signer. The operator CLI lists and revokes keys without one. */
   signing?: { sign: TokenSigner, issuer: string, audience: string }
@@ -73,9 +73,11 @@ export function createApiKeyService ({ store, revoker, signing }: ApiKeyServiceO
       return { record, apiKey }
     },
 
-    /** The user's keys that have not expired or been revoked, oldest first. */
+    /** The user's keys that have not expired or been revoked (also by RFC 7009, which knows only the jti), oldest first. */
     async list (userId: string): Promise<ApiKeyRecord[]> {
-      return await store.apiKeys.listByUser(userId)
+      const keys = await store.apiKeys.listByUser(userId)
+      const revoked = await Promise.all(keys.map(async (key) => await store.revocations.isRevoked([{ kind: 'token', id: key.id }])))
+      return keys.filter((_, i) => revoked[i] !== true)
     },
 
     /** Revokes one of this user's keys at once, everywhere; false when the user has no such key. */

@@ -179,6 +179,18 @@ for (const mode of MODES) {
     t.ok(events.includes('api_key.revoked'))
   })
 
+  test(`${mode}: RFC 7009: a client holding gatehouse:revoke revokes a key; the list no longer shows it`, async (t) => {
+    const app = await build(t, { mode })
+    const admin = await signedInUser(app, 'root', ['admin'])
+    const max = await signedInUser(app, 'max')
+    const key = await newKey(app, max.accessToken)
+    const auditor = await registerClient(app, admin.accessToken, 'auditor', ['gatehouse:revoke'])
+    const revoked = await app.inject({ method: 'POST', url: '/auth/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded', ...basicAuth(auditor.client_id, auditor.client_secret) }, payload: new URLSearchParams({ token: key.api_key }).toString() })
+    t.equal(revoked.statusCode, 200)
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(key.api_key) })).json().code, 'AUTH_TOKEN_REVOKED')
+    t.same((await app.inject({ url: '/auth/api-keys', headers: bearer(max.accessToken) })).json().api_keys, [], 'not listed as if alive')
+  })
+
   test(`${mode}: the prefix and the token type go together`, async (t) => {
     const app = await build(t, { mode })
     const ivy = await signedInUser(app, 'ivy')
