@@ -133,6 +133,11 @@ for (const mode of MODES) {
     const again = await newKey(app, fresh.accessToken)
     await app.inject({ method: 'PATCH', url: `/admin/users/${gus.userId}`, headers: bearer(admin.accessToken), payload: { disabled: true } })
     t.equal((await app.inject({ url: '/auth/me', headers: bearer(again.api_key) })).json().code, 'AUTH_TOKEN_REVOKED', 'disabling')
+
+    const nina = await signedInUser(app, 'nina')
+    const doomed = await newKey(app, nina.accessToken)
+    t.equal((await app.inject({ method: 'DELETE', url: `/admin/users/${nina.userId}`, headers: bearer(admin.accessToken) })).statusCode, 204)
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(doomed.api_key) })).json().code, 'AUTH_TOKEN_REVOKED', 'deleting the user')
   })
 
   test(`${mode}: admins list and revoke a user's keys`, async (t) => {
