@@ -131,13 +131,19 @@ export async function startSentinelTopology (): Promise<SentinelTopology> {
       return node
     },
     async replicasOnline (count) {
-      // In sync means what gatehouse relies on: a write WAIT sees acknowledged by that many replicas.
-      await until(`${count} replica(s) acknowledging writes`, 30_000, async () => {
+      // In sync means what gatehouse relies on: a write WAIT sees acknowledged by that many replicas, twice half a
+      // second apart (a demoted primary may resync once more just after it first catches up).
+      const acknowledged = async () => {
         const current = await topology.primary()
         return await withRedis(current.port, async (redis) => {
           await redis.set('replication-probe', String(Date.now()))
           return Number(await redis.wait(count, 500)) >= count
         })
+      }
+      await until(`${count} replica(s) acknowledging writes`, 30_000, async () => {
+        if (!await acknowledged()) return false
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        return await acknowledged()
       })
     },
     async failover () {
