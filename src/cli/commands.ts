@@ -10,7 +10,7 @@ import type { Rotation } from '../keys/rotate.js'
 
 export const USAGE = `Usage: gatehouse <command> [options]
 
-  users add <username> [--role ROLE]... [--password PASSWORD]   (else the first line of standard input)
+  users add <username> [--role ROLE]... [--password PASSWORD]   (else asked twice, hidden, on a terminal; or the first line of standard input)
   users list [--json]
   users disable <username>
   users enable <username>

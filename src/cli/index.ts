@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The operator CLI: users and service clients, straight on the configured store (DATA_DIR or REDIS_URL). */
+/** The operator CLI: users and service clients, straight on the configured store (DATA_DIR, or Redis). */
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { openStore } from '../stores/index.js'
@@ -11,12 +11,11 @@ import { createClientAdmin } from '../admin/clients.js'
 import { rotateSigningKey } from '../keys/rotate.js'
 import { runCommand, UsageError, USAGE } from './commands.js'
 import { createApiKeyService } from '../sessions/api-keys.js'
+import { promptPassword, readFirstLine } from './password-prompt.js'
 
-async function readStdin (): Promise<string> {
-  if (process.stdin.isTTY) return ''
-  let text = ''
-  for await (const chunk of process.stdin) text += String(chunk)
-  return text.split(/\r?\n/)[0] ?? ''
+/** On a terminal, a hidden prompt (twice); else the first line of standard input. */
+async function readPassword (): Promise<string> {
+  return process.stdin.isTTY ? await promptPassword(process.stdin, process.stderr) : await readFirstLine(process.stdin)
 }
 
 async function main (argv: string[]): Promise<number> {
@@ -35,6 +34,9 @@ async function main (argv: string[]): Promise<number> {
     process.stdout.write(USAGE)
     return values.help ? 0 : 2
   }
+  if (values.password !== undefined && process.stdin.isTTY) {
+    process.stderr.write('gatehouse: --password leaves the password in your shell history; leave it out to be asked for it\n')
+  }
   const config = loadConfig(process.env)
   const settings = redisSettingsOf(config)
   const redis = settings === undefined ? null : await openRedis(settings)
@@ -47,7 +49,7 @@ async function main (argv: string[]): Promise<number> {
       scopes: values.scope ?? [],
       password: values.password,
       json: values.json,
-      readPassword: readStdin
+      readPassword
     }, {
       users: createUserAdmin(store.users, revoker),
       clients: createClientAdmin(store.clients, revoker),
