@@ -59,14 +59,18 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
       const roles = changes.roles === undefined ? undefined : [...new Set(changes.roles)]
       await guardLastAdmin(user, { ...user, ...(roles === undefined ? {} : { roles }), ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }) })
       const passwordHash = changes.password === undefined ? undefined : await checkedHash(changes.password, user.username)
+      const rolesChanged = roles !== undefined && [...roles].sort().join(' ') !== [...user.roles].sort().join(' ')
+      const revokes = passwordHash !== undefined || rolesChanged || changes.disabled === true
+      // Before the write as well as after: a change answered 503 once written is retried against a user that
+      // already has the new roles, which alone would revoke nothing.
+      if (revokes) await revoker.revokeUserCredentials(id)
       const updated = await users.update(id, {
         ...(passwordHash === undefined ? {} : { passwordHash }),
         ...(roles === undefined ? {} : { roles }),
         ...(changes.disabled === undefined ? {} : { disabled: changes.disabled })
       }, ADMIN_ROLE)
       if (updated === undefined) throw new NotFoundError('User')
-      const rolesChanged = roles !== undefined && [...roles].sort().join(' ') !== [...user.roles].sort().join(' ')
-      if (passwordHash !== undefined || rolesChanged || changes.disabled === true) await revoker.revokeUserCredentials(id)
+      if (revokes) await revoker.revokeUserCredentials(id) // what signed in between still had the old truth
       return updated
     },
     async remove (id: string): Promise<void> {
@@ -74,6 +78,7 @@ export function createUserAdmin (users: UserStore, revoker: SessionRevoker) {
       await guardLastAdmin(user, undefined)
       await revoker.revokeUserCredentials(id)
       if (!await users.delete(id, ADMIN_ROLE)) throw new NotFoundError('User')
+      await revoker.revokeUserCredentials(id) // what was created in between (a key made as the user was deleted)
     },
     async revokeSessions (id: string): Promise<number> {
       await find(id)

@@ -8,6 +8,7 @@ const ENTER = new Set(['\r', '\n'])
 const ERASE = new Set(['\u007f', '\b'])
 const CTRL_C = '\u0003'
 const CTRL_D = '\u0004'
+const ESCAPE = '\u001b' // arrow and function keys send ESC [ ... letter: not part of a password
 
 /** One line typed at the terminal, never echoed. Ctrl-C cancels; Ctrl-D ends the line. */
 async function readHidden (input: ReadStream, output: NodeJS.WritableStream, prompt: string): Promise<string> {
@@ -17,6 +18,7 @@ async function readHidden (input: ReadStream, output: NodeJS.WritableStream, pro
   input.resume()
   return await new Promise((resolve, reject) => {
     let typed = ''
+    let escaping = false
     const finish = (outcome: () => void) => {
       input.off('data', onData)
       input.setRawMode(false)
@@ -26,6 +28,14 @@ async function readHidden (input: ReadStream, output: NodeJS.WritableStream, pro
     }
     const onData = (chunk: string) => {
       for (const char of chunk) {
+        if (escaping) {
+          escaping = !/[A-Za-z~]/.test(char)
+          continue
+        }
+        if (char === ESCAPE) {
+          escaping = true
+          continue
+        }
         if (char === CTRL_C) return finish(() => reject(new Error('cancelled: nothing changed')))
         if (ENTER.has(char) || char === CTRL_D) return finish(() => resolve(typed))
         if (ERASE.has(char)) typed = typed.slice(0, -1)

@@ -70,6 +70,13 @@ export function createApiKeyService ({ store, revoker, signing }: ApiKeyServiceO
       const apiKey = API_KEY_PREFIX + token
       const record: ApiKeyRecord = { id, userId: user.id, name: request.name, roles, createdAt, expiresAt, keyHash: hashApiKey(apiKey) }
       await store.apiKeys.create(record)
+      // A change to the user that raced this (roles, password, disabled, deleted) revoked the keys it found, which
+      // may not have included this one yet: check again now that it is listed, and revoke it if so.
+      const after = await store.users.findById(userId)
+      if (after === undefined || after.disabled || after.passwordHash !== user.passwordHash || [...after.roles].sort().join(' ') !== [...user.roles].sort().join(' ')) {
+        await revoker.revokeApiKey(record)
+        throw new TokenRevokedError()
+      }
       return { record, apiKey }
     },
 

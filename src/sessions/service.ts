@@ -121,11 +121,18 @@ export function createSessionService ({ store, sign, verifier, settings }: Sessi
     async changePassword (claims: AccessClaims, currentPassword: string, newPassword: string): Promise<void> {
       const user = await store.users.findById(claims.sub)
       if (user === undefined || user.disabled) throw new TokenRevokedError()
-      if (!await verifyPassword(user.passwordHash, currentPassword)) throw new InvalidCredentialsError()
+      if (!await verifyPassword(user.passwordHash, currentPassword)) {
+        // A retry of a change answered 503 after its write: the new password is already the stored one. Finish it.
+        if (currentPassword === newPassword || !await verifyPassword(user.passwordHash, newPassword)) throw new InvalidCredentialsError()
+        await revokeUserCredentials(user.id, claims.sid)
+        return
+      }
       const problem = passwordProblem(newPassword, user.username)
       if (problem !== undefined) throw new WeakPasswordError(problem)
+      // Revoked before the write as well as after: whichever step a 503 interrupts, the others are out or the retry ends them.
+      await revokeUserCredentials(user.id, claims.sid)
       await store.users.update(user.id, { passwordHash: await hashPassword(newPassword) })
-      await revokeUserCredentials(user.id, claims.sid) // this session stays; every API key goes
+      await revokeUserCredentials(user.id, claims.sid) // this session stays; every other one and every API key goes
     }
   }
 }

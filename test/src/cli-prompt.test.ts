@@ -33,7 +33,8 @@ async function onTerminal (location: TestLocation, args: string[], answers: stri
 test('users add on a terminal asks twice, never echoes, and stores that password', async (t) => {
   const location = await testLocation(t)
   const typed = 'a terminal passphrase'
-  const { code, output } = await onTerminal(location, ['users', 'add', 'alice', '--role', 'admin'], [typed, typed])
+  // An arrow key and a correction on the way: neither ends up in the password.
+  const { code, output } = await onTerminal(location, ['users', 'add', 'alice', '--role', 'admin'], [`${typed}x\u001b[D\u007f`, typed])
   t.equal(code, 0, output)
   t.match(output, /Password: [\s\S]*Password again: /, 'asked, then asked again')
   t.notMatch(output, /terminal passphrase/, 'never echoed')

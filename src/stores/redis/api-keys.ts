@@ -28,6 +28,7 @@ export function createRedisApiKeyStore (redis: RedisConnection, keys: RedisKeyNa
   return {
     async create (key) {
       await indexRecord(redis, keys.userApiKeys(key.userId), key.id, key.expiresAt)
+      await confirm(keys.userApiKeys(key.userId)) // on a Cluster the index may sit on another shard than the record
       await redis.multi()
         .hset(keys.apiKey(key.id), { ...key, roles: JSON.stringify(key.roles) })
         .expireat(keys.apiKey(key.id), key.expiresAt)

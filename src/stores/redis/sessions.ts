@@ -43,6 +43,7 @@ export function createRedisSessionStore (redis: RedisConnection, keys: RedisKeyN
   return {
     async create (session) {
       await indexRecord(redis, keys.userSessions(session.userId), session.id, session.expiresAt)
+      await confirm(keys.userSessions(session.userId)) // on a Cluster the index may sit on another shard than the record
       await redis.multi()
         .hset(keys.session(session.id), { ...session })
         .expireat(keys.session(session.id), session.expiresAt)
@@ -61,7 +62,10 @@ export function createRedisSessionStore (redis: RedisConnection, keys: RedisKeyN
       await confirm(keys.session(id))
       if (outcome !== 'rotated') return { outcome: 'retried', ...chain }
       const session = await redis.hget(keys.session(id), 'userId')
-      if (session !== null) await extendIndex(redis, keys.userSessions(session), expiresAt)
+      if (session !== null) {
+        await extendIndex(redis, keys.userSessions(session), expiresAt)
+        await confirm(keys.userSessions(session))
+      }
       return { outcome: 'rotated', ...chain }
     },
     async delete (id) {

@@ -20,6 +20,21 @@ for (const mode of MODES) {
     t.equal((await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'alice', password: NEW_PASSWORD } })).statusCode, 200)
   })
 
+  test(`${mode}: a retry of a change whose new password is already stored (answered 503 after its write) completes it`, async (t) => {
+    const app = await build(t, { mode })
+    await createUser(app, 'bea')
+    const session = await loginWithTokens(app, 'bea')
+    const other = await loginWithTokens(app, 'bea')
+    const change = { current_password: PASSWORD, new_password: NEW_PASSWORD }
+    t.equal((await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: change })).statusCode, 204)
+    // As if that answer had been lost: the same request again, whose current password is no longer the stored one.
+    const retried = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: change })
+    t.equal(retried.statusCode, 204, 'a retry, not a wrong password')
+    t.equal((await app.inject({ url: '/auth/me', headers: bearer(other.accessToken) })).statusCode, 401, 'the other sessions are ended')
+    const wrong = await app.inject({ method: 'POST', url: '/auth/password', headers: bearer(session.accessToken), payload: { current_password: 'not the password at all', new_password: 'yet another passphrase' } })
+    t.equal(wrong.json().code, 'AUTH_INVALID_CREDENTIALS', 'a wrong current password is still refused')
+  })
+
   test(`${mode}: a refreshed (not fresh) token is refused with AUTH_FRESH_REQUIRED`, async (t) => {
     const app = await build(t, { mode })
     await createUser(app, 'bob')
