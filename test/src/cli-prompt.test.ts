@@ -43,6 +43,14 @@ test('users add on a terminal asks twice, never echoes, and stores that password
   t.equal(await verifyPassword((await store.users.findByUsername('alice'))?.passwordHash ?? '', typed), true)
 })
 
+test('a password typed ahead of its prompt is not echoed either', async (t) => {
+  const location = await testLocation(t)
+  // Both answers at the first prompt: the second is typed before "Password again:" shows.
+  const { code, output } = await onTerminal(location, ['users', 'add', 'dora'], ['typed ahead passphrase\rtyped ahead passphrase'])
+  t.equal(code, 0, output)
+  t.notMatch(output, /typed ahead/, 'never echoed')
+})
+
 test('two passwords that differ change nothing and exit 1', async (t) => {
   const location = await testLocation(t)
   const { code, output } = await onTerminal(location, ['users', 'add', 'bob'], ['first passphrase', 'second passphrase'])
